@@ -1,0 +1,35 @@
+package dev.condensenet.pipeline.frames;
+
+/**
+ * A frame that could not be classified: the original record plus why. Written to the dead-letter topic
+ * with the original key, value and headers, and the headers {@code error}, {@code error-class},
+ * {@code source-topic}, {@code source-partition}, {@code source-offset} added.
+ */
+public class DeadLetter {
+    public static final String ERROR = "error";
+    public static final String ERROR_CLASS = "error-class";
+    public static final String SOURCE_TOPIC = "source-topic";
+    public static final String SOURCE_PARTITION = "source-partition";
+    public static final String SOURCE_OFFSET = "source-offset";
+
+    public FrameRecord source;
+    public String error;
+    public String errorClass;
+
+    public DeadLetter() {}
+
+    public DeadLetter(FrameRecord source, String error, String errorClass) {
+        this.source = source;
+        this.error = oneLine(error);
+        this.errorClass = errorClass;
+    }
+
+    /** Reasons go into a Kafka header and log lines: one line, bounded length. */
+    static String oneLine(String s) {
+        if (s == null || s.isBlank()) {
+            return "unknown error";
+        }
+        String line = s.replaceAll("\\s+", " ").trim();
+        return line.length() > 300 ? line.substring(0, 297) + "..." : line;
+    }
+}
