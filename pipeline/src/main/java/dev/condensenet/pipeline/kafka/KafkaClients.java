@@ -1,0 +1,98 @@
+package dev.condensenet.pipeline.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Client settings and topic administration shared by the job, the CLI and the tests. */
+public final class KafkaClients {
+    private KafkaClients() {}
+
+    /** A Kafka problem the user can fix (unreachable broker, missing topic): a one-line message. */
+    public static final class KafkaSetupException extends RuntimeException {
+        public KafkaSetupException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads a {@code --kafka-properties} file (TLS, SASL, ... settings passed to every client). */
+    public static Properties load(Path file) {
+        Properties p = new Properties();
+        if (file == null) {
+            return p;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new KafkaSetupException("cannot read Kafka properties " + file + ": " + e.getMessage());
+        }
+        return p;
+    }
+
+    /** {@code extra} plus bootstrap servers (the explicit flag wins over the file). */
+    public static Properties clientProperties(String bootstrapServers, Properties extra) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return p;
+    }
+
+    public static Admin admin(String bootstrapServers, Properties extra) {
+        Properties p = clientProperties(bootstrapServers, extra);
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        return Admin.create(p);
+    }
+
+    /** Creates the topics that do not exist yet; existing ones are left as they are. */
+    public static void ensureTopics(Admin admin, Map<String, Integer> partitionsByTopic, short replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        partitionsByTopic.forEach((t, n) -> topics.add(new NewTopic(t, n, replication)));
+        admin.createTopics(topics).values().forEach((name, f) -> {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new KafkaSetupException("cannot create topic " + name + ": " + e.getCause().getMessage());
+                }
+            } catch (InterruptedException | TimeoutException e) {
+                throw new KafkaSetupException("cannot create topic " + name + ": " + e);
+            }
+        });
+    }
+
+    /** Partition count of {@code topic}; a one-line error if the broker is unreachable or the topic absent. */
+    public static int partitionCount(Admin admin, String topic, Duration timeout) {
+        try {
+            Map<String, TopicDescription> d = admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return d.get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new KafkaSetupException("topic " + topic + " does not exist (create it first)");
+            }
+            throw new KafkaSetupException("cannot describe topic " + topic + ": " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new KafkaSetupException("Kafka broker not reachable within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("interrupted while contacting Kafka");
+        }
+    }
+}
