@@ -1,0 +1,123 @@
+package dev.condensenet.pipeline.inference;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.translate.NoopTranslator;
+import dev.condensenet.training.engine.TorchRuntime;
+import dev.condensenet.training.model.ModelDirectory;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
+import org.apache.flink.api.common.functions.RuntimeContext;
+
+/**
+ * Loads a CondenseNet model directory with DJL (PyTorch) inside the task. The directory is read on the
+ * client to describe the model, and again on each TaskManager, so it must be at the same path there
+ * (a shared volume or baked into the image).
+ */
+public final class DjlPredictorFactory implements PredictorFactory {
+    private static final long serialVersionUID = 1L;
+
+    /** How to pick the device: {@code auto} uses a GPU when PyTorch sees one. */
+    public enum DeviceChoice { AUTO, CPU, GPU }
+
+    private final String modelDir;
+    private final ModelSpec spec;
+    private final DeviceChoice device;
+    private final int threads;
+
+    private DjlPredictorFactory(String modelDir, ModelSpec spec, DeviceChoice device, int threads) {
+        this.modelDir = modelDir;
+        this.spec = spec;
+        this.device = device;
+        this.threads = threads;
+    }
+
+    /**
+     * Validates the model directory (one-line {@code ModelDirectoryException} if missing or damaged)
+     * and describes it. Does not start the PyTorch engine: the client side of a job needs no natives.
+     */
+    public static DjlPredictorFactory of(Path dir, DeviceChoice device, int inferenceThreads) {
+        ModelDirectory md = ModelDirectory.open(dir);
+        ModelSpec spec = new ModelSpec(md.name(), md.classNames(), md.inChannels(), md.imageSize(),
+                md.imageSize(), md.mean(), md.std());
+        return new DjlPredictorFactory(dir.toAbsolutePath().toString(), spec, device, inferenceThreads);
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public BatchPredictor open(RuntimeContext context, int maxBatch) throws Exception {
+        Engine engine = TorchRuntime.init(threads);
+        Device d = resolve(engine, context);
+        ModelDirectory md = ModelDirectory.open(Path.of(modelDir));
+        if (md.inChannels() != spec.channels || md.imageSize() != spec.height
+                || md.classNames().size() != spec.numClasses()) {
+            throw new IllegalStateException("model directory " + modelDir
+                    + " changed since the job was submitted: resubmit the job");
+        }
+        Model model = md.loadModel(d);
+        try {
+            Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+            DjlBatchPredictor p = new DjlBatchPredictor(model, predictor, spec, maxBatch, d.isGpu());
+            p.warmUp();
+            return p;
+        } catch (Exception | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private Device resolve(Engine engine, RuntimeContext context) {
+        boolean gpu = switch (device) {
+            case CPU -> false;
+            case GPU -> {
+                if (engine.getGpuCount() == 0) {
+                    throw new IllegalStateException("--device gpu, but PyTorch sees no GPU on this TaskManager "
+                            + "(CUDA libtorch installed? see the pipeline README)");
+                }
+                yield true;
+            }
+            case AUTO -> engine.getGpuCount() > 0;
+        };
+        return gpu ? Device.gpu(gpuIndex(context)) : Device.cpu();
+    }
+
+    /**
+     * The GPU Flink assigned to this TaskManager (external resource {@code gpu}, its {@code index}
+     * property), else 0. One GPU per TaskManager is the simple, supported layout: all slots share it.
+     */
+    static int gpuIndex(RuntimeContext context) {
+        if (context == null) {
+            return 0;
+        }
+        Set<ExternalResourceInfo> gpus;
+        try {
+            gpus = context.getExternalResourceInfos("gpu");
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        for (ExternalResourceInfo info : gpus) {
+            var index = info.getProperty("index");
+            if (index.isPresent()) {
+                return Integer.parseInt(index.get().trim());
+            }
+        }
+        return 0;
+    }
+
+    public static DeviceChoice parseDevice(String s) {
+        try {
+            return DeviceChoice.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--device must be auto, cpu or gpu, not '" + s + "'");
+        }
+    }
+}
