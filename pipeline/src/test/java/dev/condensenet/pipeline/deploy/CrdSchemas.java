@@ -51,9 +51,12 @@ final class CrdSchemas {
         for (JsonNode v : crd.path("spec").path("versions")) {
           if (v.path("served").asBoolean()) {
             JsonNode schema = strict(v.path("schema").path("openAPIV3Schema").deepCopy(), true);
-            // metadata is validated by the API server itself (ObjectMeta), not by the CRD: see tests.
-            ((ObjectNode) schema.path("properties")).remove("metadata");
-            ((ObjectNode) schema.path("properties")).putObject("metadata").put("type", "object");
+            // apiVersion, kind and metadata belong to every object whether or not a CRD lists them (the
+            // Flink CRD does not); metadata is validated by the API server as ObjectMeta (see the tests).
+            ObjectNode props = (ObjectNode) schema.path("properties");
+            props.putObject("apiVersion").put("type", "string");
+            props.putObject("kind").put("type", "string");
+            props.putObject("metadata").put("type", "object");
             m.put(group + "/" + v.path("name").asText() + " " + kind, REGISTRY.getSchema(schema));
           }
         }
