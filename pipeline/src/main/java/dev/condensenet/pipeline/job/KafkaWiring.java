@@ -1,0 +1,70 @@
+package dev.condensenet.pipeline.job;
+
+import dev.condensenet.pipeline.frames.DeadLetter;
+import dev.condensenet.pipeline.frames.DeadLetterSerializer;
+import dev.condensenet.pipeline.frames.FrameRecord;
+import dev.condensenet.pipeline.frames.FrameRecordDeserializer;
+import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.frames.PredictionSerializer;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Kafka source and sinks for the job, every client getting the {@code --kafka-properties} settings. */
+public final class KafkaWiring {
+    /**
+     * 10 minutes: above any sane checkpoint interval plus restart time, below the broker's default
+     * {@code transaction.max.timeout.ms} (15 min). The connector's own default (1 h) is above that
+     * maximum, and the producer would fail to start.
+     */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private KafkaWiring() {}
+
+    public static KafkaSource<FrameRecord> source(JobOptions o, Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
+        // Cameras rarely write transactionally, but if a producer does, never read aborted frames.
+        p.putIfAbsent("isolation.level", "read_committed");
+        return KafkaSource.<FrameRecord>builder()
+                .setBootstrapServers(o.bootstrapServers)
+                .setTopics(o.inputTopic)
+                .setGroupId(o.groupId())
+                // Offsets live in checkpoints; on a first start resume from the group's committed
+                // offsets, or the beginning of the topic.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new FrameRecordDeserializer())
+                .setProperties(p)
+                .build();
+    }
+
+    public static KafkaSink<Prediction> predictionSink(JobOptions o, Properties client) {
+        return sink(o, client, new PredictionSerializer(o.outputTopic), "predictions");
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(JobOptions o, Properties client) {
+        return sink(o, client, new DeadLetterSerializer(o.dlqTopic), "dead-letters");
+    }
+
+    private static <T> KafkaSink<T> sink(JobOptions o, Properties client, KafkaRecordSerializationSchema<T> schema,
+                                         String name) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        boolean exactlyOnce = o.guarantee == JobOptions.Guarantee.EXACTLY_ONCE;
+        var b = KafkaSink.<T>builder()
+                .setBootstrapServers(o.bootstrapServers)
+                .setKafkaProducerConfig(p)
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (exactlyOnce) {
+            // One prefix per sink: two sinks sharing transactional ids would fence each other.
+            b.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.condensenet.pipeline.job;
+
+import dev.condensenet.pipeline.frames.DeadLetter;
+import dev.condensenet.pipeline.frames.DecodeFunction;
+import dev.condensenet.pipeline.frames.DecodedFrame;
+import dev.condensenet.pipeline.frames.FrameRecord;
+import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.inference.MicroBatchInferenceOperator;
+import dev.condensenet.pipeline.inference.PredictorFactory;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job's topology with the source and sinks injected (Kafka in production, anything in tests):
+ *
+ * <pre>
+ * source → decode ─┬→ micro-batch inference → predictions sink
+ *                  └→ (side output) dead letters sink
+ * </pre>
+ *
+ * Everything runs at one parallelism and chains into one task per subtask: no keyBy, so image bytes
+ * never cross the network. Stable uids keep savepoints compatible across versions of the job.
+ */
+public final class PipelineGraph {
+    private PipelineGraph() {}
+
+    public static void build(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
+                             Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
+                             PredictorFactory model, JobOptions o) {
+        build(env, source, predictions, deadLetters, model, o, UnaryOperator.identity());
+    }
+
+    /**
+     * @param beforePredictionSink applied to the prediction stream just before its sink (tests insert
+     *                             failures there); identity in production
+     */
+    public static void build(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
+                             Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
+                             PredictorFactory model, JobOptions o,
+                             UnaryOperator<DataStream<Prediction>> beforePredictionSink) {
+        // Operators hand records to the next chained operator by reference; the decoder reuses its
+        // output frame and the batcher copies it at once (see DecodedFrame), which this requires.
+        env.getConfig().enableObjectReuse();
+        DataStream<FrameRecord> frames = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "frames")
+                .uid("frames-source");
+        SingleOutputStreamOperator<DecodedFrame> decoded = frames
+                .process(new DecodeFunction(model.spec().decoderSettings(o.maxPixels, o.maxFrameBytes)))
+                .returns(TypeInformation.of(DecodedFrame.class))
+                .name("decode")
+                .uid("decode");
+        DataStream<Prediction> predicted = decoded
+                .transform("micro-batch-inference", TypeInformation.of(Prediction.class),
+                        new MicroBatchInferenceOperator(model, o.maxBatch, o.maxDelayMs, o.topK))
+                .uid("inference");
+        beforePredictionSink.apply(predicted).sinkTo(predictions).name("predictions").uid("predictions-sink");
+        decoded.getSideOutput(DecodeFunction.DEAD_LETTERS)
+                .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+    }
+}

@@ -1,0 +1,181 @@
+package dev.condensenet.pipeline.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.kafka.EmbeddedKafka;
+import dev.condensenet.pipeline.kafka.FrameProducer;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.kafka.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole job on a real Flink MiniCluster against a real in-JVM Kafka broker: ~300 frames, some
+ * malformed, each must come out exactly once as a prediction or a dead letter.
+ */
+@Timeout(240)
+class PipelineIntegrationTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    static Path tmp;
+    static EmbeddedKafka kafka;
+    static TestFrames frames;
+    static Path model;
+    static final Map<String, JsonNode> predictions = new HashMap<>();
+    static final Map<String, ConsumerRecord<byte[], byte[]>> deadLetters = new HashMap<>();
+    static int duplicates;
+    static long seconds;
+
+    @BeforeAll
+    static void runPipeline() throws Exception {
+        kafka = EmbeddedKafka.start();
+        try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+            KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
+        }
+        model = TestFrames.modelOrUntrained(tmp);
+        JobOptions o = new JobOptions();
+        o.bootstrapServers = kafka.bootstrapServers();
+        o.model = model;
+        o.maxBatch = 16;
+        o.maxDelayMs = 20;
+        o.maxFrameBytes = 200_000;
+        o.checkpointIntervalMs = 1000;
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(o.checkpointIntervalMs);
+        Properties client = new Properties();
+        PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
+                KafkaWiring.deadLetterSink(o, client),
+                DjlPredictorFactory.of(model, DjlPredictorFactory.DeviceChoice.CPU, 1), o);
+
+        long t0 = System.nanoTime();
+        JobClient job = env.executeAsync("pipeline-it");
+        try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), new Properties(), "frames");
+             TopicReader out = new TopicReader(kafka.bootstrapServers(), "predictions", true);
+             TopicReader dlq = new TopicReader(kafka.bootstrapServers(), "dead-letters", true)) {
+            frames = TestFrames.create(producer, 290);
+            frames.sendAll(producer);
+            int total = frames.total();
+            ObjectMapper json = new ObjectMapper();
+            long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+            while (predictions.size() + deadLetters.size() < total) {
+                assertTrue(System.nanoTime() < deadline, "timed out: " + predictions.size() + " predictions + "
+                        + deadLetters.size() + " dead letters of " + total);
+                int seen = out.records().size() + dlq.records().size();
+                out.drain(Duration.ofMillis(200));
+                dlq.drain(Duration.ofMillis(200));
+                if (out.records().size() + dlq.records().size() == seen) {
+                    continue;
+                }
+                predictions.clear();
+                deadLetters.clear();
+                for (ConsumerRecord<byte[], byte[]> r : out.records()) {
+                    JsonNode p = json.readTree(r.value());
+                    predictions.put(p.get("frameId").asText(), p);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : dlq.records()) {
+                    deadLetters.put(header(r, "frame-id"), r);
+                }
+            }
+            seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            // Records beyond the distinct frame ids are duplicates; look a little longer for late ones.
+            out.drain(Duration.ofSeconds(1));
+            dlq.drain(Duration.ofSeconds(1));
+            duplicates = out.records().size() + dlq.records().size() - predictions.size() - deadLetters.size();
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyFrameComesOutExactlyOnce() {
+        assertEquals(0, duplicates, "no frame twice");
+        assertEquals(frames.good.keySet(), predictions.keySet(), "every good frame predicted");
+        assertEquals(frames.bad.keySet(), deadLetters.keySet(), "every malformed frame dead-lettered");
+        System.out.printf("pipeline IT: %d predictions + %d dead letters in %d s%n", predictions.size(),
+                deadLetters.size(), seconds);
+    }
+
+    @Test
+    void predictionsFollowTheWireFormat() {
+        JsonNode p = predictions.values().iterator().next();
+        for (String field : List.of("stream", "frameId", "label", "classIndex", "score", "topK", "model",
+                "captureTs", "inferenceTs", "latencyMs", "batchSize")) {
+            assertTrue(p.has(field), "field " + field + " in " + p);
+        }
+        assertEquals(3, p.get("topK").size());
+        assertEquals(p.get("label").asText(), p.get("topK").get(0).get("label").asText());
+        assertTrue(p.get("stream").asText().startsWith("cam-"));
+        int maxBatch = predictions.values().stream().mapToInt(x -> x.get("batchSize").asInt()).max().orElse(0);
+        assertTrue(maxBatch > 1 && maxBatch <= 16, "micro-batches formed: max batch " + maxBatch);
+    }
+
+    @Test
+    void deadLettersKeepTheRecordAndSayWhy() {
+        frames.bad.forEach((id, errorClass) -> {
+            ConsumerRecord<byte[], byte[]> r = deadLetters.get(id);
+            assertEquals(errorClass, header(r, "error-class"), id + ": " + header(r, "error"));
+            String error = header(r, "error");
+            assertTrue(error != null && !error.isBlank() && !error.contains("\n"), id + ": " + error);
+            assertEquals("frames", header(r, "source-topic"));
+            assertTrue(Integer.parseInt(header(r, "source-partition")) >= 0);
+            assertTrue(Long.parseLong(header(r, "source-offset")) >= 0);
+            assertEquals("cam-x", new String(r.key(), StandardCharsets.UTF_8));
+        });
+        assertEquals(null, deadLetters.get("bad-null").value(), "tombstone stays a tombstone");
+        assertEquals(300_000, deadLetters.get("bad-too-large").value().length, "original bytes kept");
+    }
+
+    @Test
+    void shippedModelIsAccurateOnTheSample() {
+        assumeTrue(Testdata.model().isPresent() && frames.good.values().stream().allMatch(l -> l != null),
+                "no trained model in testdata/models/ or no testdata/fashion-mnist-sample/labels.csv yet");
+        long correct = frames.good.entrySet().stream().filter(e -> {
+            JsonNode p = predictions.get(e.getKey());
+            return TestFrames.matches(e.getValue(), p.get("label").asText(), p.get("classIndex").asInt());
+        }).count();
+        double accuracy = (double) correct / frames.good.size();
+        System.out.printf("pipeline IT: accuracy %.3f on %d sample frames (model %s)%n", accuracy,
+                frames.good.size(), model.getFileName());
+        assertTrue(accuracy >= 0.9, "accuracy " + accuracy);
+    }
+}
