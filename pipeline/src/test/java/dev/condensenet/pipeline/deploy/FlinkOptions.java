@@ -13,13 +13,15 @@ import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.MetricOptions;
 
 /**
  * The Flink configuration keys that really exist: every {@code ConfigOption} declared in a static field of
  * an {@code org.apache.flink.*Options} class on the test classpath (flink-core, -runtime, -streaming-java,
  * -clients, the Prometheus reporter ...). Deprecated keys are tracked separately so manifests use the
  * current names. Templated keys ({@code external-resource.<resource_name>.amount}) match any one segment;
- * reporter-scoped options ({@code factory.class}, declared without a prefix) are valid below
+ * reporter options ({@code MetricOptions} ones declared without a prefix, like {@code factory.class}, and
+ * a reporter factory's {@code ARG_*} parameters, like the Prometheus {@code port}) are valid below
  * {@code metrics.reporter.<name>.}.
  */
 final class FlinkOptions {
@@ -84,7 +86,10 @@ final class FlinkOptions {
               if (o.key().startsWith("<")) {
                 continue; // a bare "<parameter>" placeholder names no real key
               }
-              (o.key().contains(".") ? keys : scoped).add(o.key());
+              // MetricOptions declares reporter options ("factory.class", "interval" ...) without their
+              // "metrics.reporter.<name>." prefix; every other option carries its full key.
+              boolean reporterScoped = c == MetricOptions.class && !o.key().startsWith("metrics.");
+              (reporterScoped ? scoped : keys).add(o.key());
               for (FallbackKey k : o.fallbackKeys()) {
                 (k.isDeprecated() ? old : keys).add(k.getKey());
               }
