@@ -47,6 +47,34 @@ final class Cli {
     }
   }
 
+  /**
+   * Parses the arguments of a top-level command (the job's entry class is one) and runs the checks its
+   * options declare beyond picocli: a public no-argument {@code validate()} on the command or a mixin.
+   */
+  static ParseResult parseCommand(Class<?> command, List<String> args) {
+    ParseResult result = new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    validate(result);
+    return result;
+  }
+
+  static void validate(ParseResult result) {
+    List<Object> targets = new ArrayList<>();
+    targets.add(result.commandSpec().userObject());
+    result.commandSpec().mixins().values().forEach(m -> targets.add(m.userObject()));
+    for (Object t : targets) {
+      try {
+        Method validate = t.getClass().getMethod("validate");
+        if (validate.getParameterCount() == 0) {
+          validate.invoke(t);
+        }
+      } catch (NoSuchMethodException e) {
+        // nothing beyond picocli to check
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError("validate() rejected the arguments: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+
   /** Parses {@code subcommand args...} with the CLI class's picocli spec; returns the subcommand's result. */
   static ParseResult parse(Class<?> cli, String subcommand, List<String> args) {
     CommandLine cl = new CommandLine(cli);
@@ -59,6 +87,7 @@ final class Cli {
     if (!result.hasSubcommand()) {
       throw new AssertionError("no subcommand parsed from " + all);
     }
+    validate(result.subcommand());
     return result.subcommand();
   }
 }

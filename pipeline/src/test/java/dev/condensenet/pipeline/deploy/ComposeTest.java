@@ -176,6 +176,12 @@ class ComposeTest {
     String context = SERVICES.at("/jobmanager/build/context").asText();
     assertTrue(Files.isRegularFile(Compose.file("compose.yaml").getParent().resolve(context)
         .resolve(SERVICES.at("/jobmanager/build/dockerfile").asText())), "build context and dockerfile");
+    Cli.parseCommand(Cli.required(Cli.STREAMING_JOB), cmd.subList(3, cmd.size()));
+  }
+
+  @Test
+  void jobArgumentsAlsoParseWithThePipelineCliRunCommand() {
+    List<String> cmd = Compose.list(SERVICES.at("/jobmanager/command"));
     Cli.parse(Cli.required(Cli.PIPELINE_CLI), "run", cmd.subList(3, cmd.size()));
   }
 

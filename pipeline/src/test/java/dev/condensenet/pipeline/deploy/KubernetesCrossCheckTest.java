@@ -43,8 +43,18 @@ class KubernetesCrossCheckTest {
   void entryClassAndArgumentsMatchThePipelineCli() throws Exception {
     assertEquals(Cli.STREAMING_JOB, SPEC.path("job").path("entryClass").asText());
     assertEquals("local:///opt/flink/usrlib/condensenet-pipeline-job.jar", SPEC.path("job").path("jarURI").asText());
-    Cli.assertHasMain(Cli.required(Cli.STREAMING_JOB));
-    // The job takes exactly the flags of `condensenet-pipeline.jar run`.
+    Class<?> job = Cli.required(Cli.STREAMING_JOB);
+    Cli.assertHasMain(job);
+    JsonNode parsed = DeployFiles.JSON.valueToTree(Cli.parseCommand(job, jobArgs()).matchedOptions().stream()
+        .collect(java.util.stream.Collectors.toMap(o -> o.longestName(), o -> String.valueOf((Object) o.getValue()))));
+    // Job-level settings override the cluster's: they must agree with flinkConfiguration.
+    assertEquals(org.apache.flink.util.TimeUtils.parseDuration(conf("execution.checkpointing.interval")).toMillis(),
+        Long.parseLong(parsed.path("--checkpoint-interval").asText()), "--checkpoint-interval vs execution.checkpointing.interval");
+  }
+
+  @Test
+  void argumentsAlsoParseWithThePipelineCliRunCommand() {
+    // The contract: the job jar's entry class takes exactly the flags of `condensenet-pipeline.jar run`.
     Cli.parse(Cli.required(Cli.PIPELINE_CLI), "run", jobArgs());
   }
 
