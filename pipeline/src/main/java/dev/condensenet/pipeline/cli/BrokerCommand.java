@@ -1,0 +1,75 @@
+package dev.condensenet.pipeline.cli;
+
+import dev.condensenet.pipeline.kafka.EmbeddedKafka;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** A local single-node Kafka in this JVM, for trying {@code run} and {@code produce} by hand or with kcat. */
+@Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start a standalone local Kafka broker (KRaft, in this JVM, loopback only), create the",
+            "pipeline's topics and print the bootstrap address. Runs until Ctrl-C."})
+public final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "Client port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int port = 9092;
+
+    @Option(names = "--data-dir", description = "Keep the broker's data here (reused on restart); "
+            + "default: a temporary directory deleted on exit")
+    Path dataDir;
+
+    @Option(names = "--topics", split = ",", description = "Topics to create (default: ${DEFAULT-VALUE})")
+    List<String> topics = List.of("frames", "predictions", "dead-letters");
+
+    @Option(names = "--partitions", description = "Partitions of the input topic, the first of --topics; "
+            + "the job's default parallelism (default: ${DEFAULT-VALUE})")
+    int partitions = 2;
+
+    @Option(names = "--stop-after-s", description = "Stop after this many seconds (0: until Ctrl-C) (default: ${DEFAULT-VALUE})")
+    long stopAfterS = 0;
+
+    @Override
+    public Integer call() throws Exception {
+        System.err.println("starting Kafka (KRaft, in-JVM) ...");
+        EmbeddedKafka kafka = dataDir == null ? startTemp() : EmbeddedKafka.start(Files.createDirectories(dataDir),
+                port, false);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            kafka.close();
+            stopped.countDown();
+        }, "broker-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (int i = 0; i < topics.size(); i++) {
+            wanted.put(topics.get(i), i == 0 ? partitions : 1);
+        }
+        try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+            KafkaClients.ensureTopics(admin, wanted, (short) 1);
+        }
+        System.out.println(kafka.bootstrapServers());
+        System.out.flush();
+        System.err.println("Kafka broker at " + kafka.bootstrapServers() + ", topics " + wanted
+                + (dataDir == null ? "" : ", data in " + dataDir) + ". Ctrl-C to stop.");
+        if (stopAfterS > 0) {
+            stopped.await(stopAfterS, TimeUnit.SECONDS);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            kafka.close();
+        } else {
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private EmbeddedKafka startTemp() throws Exception {
+        return EmbeddedKafka.start(Files.createTempDirectory("condensenet-kafka-"), port, true);
+    }
+}

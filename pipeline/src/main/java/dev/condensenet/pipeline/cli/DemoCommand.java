@@ -1,0 +1,223 @@
+package dev.condensenet.pipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.pipeline.frames.DeadLetter;
+import dev.condensenet.pipeline.job.JobOptions;
+import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.pipeline.job.Testdata;
+import dev.condensenet.pipeline.kafka.EmbeddedKafka;
+import dev.condensenet.pipeline.kafka.FrameProducer;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Everything in one JVM: an in-JVM Kafka, the job on a local Flink, the sample images plus a few
+ * malformed frames sent in, predictions and dead letters read back and checked against the labels.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the whole pipeline locally with no setup: in-JVM Kafka, local Flink, the shipped",
+            "model and sample images (plus malformed frames); prints a summary. Exit 0 when every frame",
+            "came back exactly once as a prediction or a dead letter."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "Model directory (default: the first in testdata/models/)")
+    Path model;
+
+    @Option(names = "--images", description = "Images to send, with optional labels.csv "
+            + "(default: testdata/fashion-mnist-sample)")
+    Path images;
+
+    @Option(names = "--fps", description = "Frames per second; 0 sends as fast as possible (default: ${DEFAULT-VALUE})")
+    double fps = 0;
+
+    @Option(names = "--limit", description = "Send at most this many images; 0: all (default: ${DEFAULT-VALUE})")
+    int limit = 0;
+
+    @Option(names = "--max-batch", description = "(default: ${DEFAULT-VALUE})")
+    int maxBatch = 32;
+
+    @Option(names = "--max-delay-ms", description = "(default: ${DEFAULT-VALUE})")
+    long maxDelayMs = 20;
+
+    @Option(names = "--parallelism", description = "Input partitions and subtasks (default: ${DEFAULT-VALUE})")
+    int parallelism = 2;
+
+    @Option(names = "--guarantee", converter = JobOptions.GuaranteeConverter.class,
+            description = "at-least-once or exactly-once (default: at-least-once)")
+    JobOptions.Guarantee guarantee = JobOptions.Guarantee.AT_LEAST_ONCE;
+
+    @Option(names = "--timeout-s", description = "Give up waiting for outputs after this long (default: ${DEFAULT-VALUE})")
+    long timeoutS = 180;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on stdout")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Path modelDir = model != null ? model : Testdata.model().orElseThrow(() -> new StreamingJob.SetupException(
+                "no model in testdata/models/: train one (see README) or pass --model DIR"));
+        Path imageDir = images != null ? images : Testdata.fashionMnistSample().orElseThrow(() ->
+                new StreamingJob.SetupException("no testdata/fashion-mnist-sample/: pass --images DIR"));
+        List<DemoFrames.Frame> frames = DemoFrames.load(imageDir, limit);
+        Progress progress = new Progress(System.err);
+        progress.show("starting Kafka (in-JVM) ...", false);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+                KafkaClients.ensureTopics(admin, Map.of("frames", parallelism, "predictions", 1, "dead-letters", 1),
+                        (short) 1);
+            }
+            JobOptions o = new JobOptions();
+            o.bootstrapServers = kafka.bootstrapServers();
+            o.model = modelDir;
+            o.maxBatch = maxBatch;
+            o.maxDelayMs = maxDelayMs;
+            o.guarantee = guarantee;
+            o.checkpointIntervalMs = 1000; // exactly-once output is visible per checkpoint
+            o.device = "cpu";
+            StreamingJob.Prepared job = StreamingJob.prepare(o);
+            progress.show("starting Flink and loading " + job.model().name + " ...", false);
+            JobClient client = job.env().executeAsync("condensenet-demo");
+            try {
+                DemoSummary s = stream(kafka.bootstrapServers(), frames, progress);
+                s.model = job.model().name;
+                if (json) {
+                    System.out.println(s.json());
+                } else {
+                    System.out.print(s.text());
+                }
+                return s.accountedFor() && s.duplicates == 0 ? 0 : 1;
+            } finally {
+                client.cancel().get();
+            }
+        }
+    }
+
+    private DemoSummary stream(String bootstrap, List<DemoFrames.Frame> frames, Progress progress) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        Map<String, DemoFrames.Frame> byId = new HashMap<>();
+        Map<String, JsonNode> predicted = new HashMap<>();
+        Map<String, String> dead = new HashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        DemoSummary s = new DemoSummary();
+        long firstOut = 0;
+        long lastOut = 0;
+        double inverseBatchSum = 0;
+        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), "frames");
+             KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+            consumer.subscribe(List.of("predictions", "dead-letters"));
+            long deadline = System.nanoTime() + timeoutS * 1_000_000_000L;
+            int sent = 0;
+            long t0 = 0;
+            // The first frame goes alone: its answer means the job is up and the model loaded, so
+            // throughput and latency below measure the running pipeline, not its start-up.
+            while (predicted.size() + dead.size() < frames.size() && System.nanoTime() < deadline) {
+                if (sent == 0 || (sent < frames.size() && (predicted.size() + dead.size() > 0))) {
+                    if (sent == 1 && t0 == 0) {
+                        t0 = System.nanoTime();
+                    }
+                    int burst = sent == 0 ? 1 : fps > 0 ? due(t0, sent) : frames.size() - sent;
+                    for (int i = 0; i < burst && sent < frames.size(); i++, sent++) {
+                        DemoFrames.Frame f = frames.get(sent);
+                        String id = "demo-" + sent;
+                        byId.put(id, f);
+                        if (f.rawHeaders() != null) {
+                            f.rawHeaders().add("frame-id", id.getBytes(StandardCharsets.UTF_8));
+                            producer.sendRaw("cam-" + (sent % 2 + 1), f.bytes(), f.rawHeaders());
+                        } else {
+                            producer.send("cam-" + (sent % 2 + 1), id, System.currentTimeMillis(), f.bytes());
+                        }
+                    }
+                    producer.flush();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(fps > 0 ? 20 : 100))) {
+                    long now = System.nanoTime();
+                    String id = header(r, "frame-id");
+                    boolean isPrediction = r.topic().equals("predictions");
+                    boolean fresh = isPrediction ? predicted.put(id, mapper.readTree(r.value())) == null
+                            && !dead.containsKey(id) : dead.put(id, header(r, DeadLetter.ERROR)) == null
+                            && !predicted.containsKey(id);
+                    if (!fresh) {
+                        s.duplicates++;
+                        continue;
+                    }
+                    if (!id.equals("demo-0")) {
+                        firstOut = firstOut == 0 ? now : firstOut;
+                        lastOut = now;
+                    }
+                    if (isPrediction) {
+                        JsonNode p = predicted.get(id);
+                        inverseBatchSum += 1.0 / p.get("batchSize").asInt();
+                        if (!id.equals("demo-0")) {
+                            latencies.add(Math.max(0, r.timestamp() - p.get("captureTs").asLong()));
+                        }
+                    }
+                }
+                progress.show(String.format(java.util.Locale.ROOT, "sent %d/%d | predictions %d | dead letters %d",
+                        sent, frames.size(), predicted.size(), dead.size()), false);
+            }
+            progress.show(String.format(java.util.Locale.ROOT, "sent %d/%d | predictions %d | dead letters %d",
+                    sent, frames.size(), predicted.size(), dead.size()), true);
+            s.framesSent = sent;
+        }
+        s.malformedSent = (int) byId.values().stream().filter(DemoFrames.Frame::malformed).count();
+        s.predictions = predicted.size();
+        s.deadLettered = dead.size();
+        s.missing = (int) byId.keySet().stream().filter(id -> !predicted.containsKey(id) && !dead.containsKey(id)).count();
+        int outputs = predicted.size() + dead.size() - 1; // outputs after the first (start-up) frame
+        s.throughputFps = lastOut > firstOut ? (outputs - 1) / ((lastOut - firstOut) / 1e9) : 0;
+        s.latenciesMs = latencies.stream().mapToLong(Long::longValue).toArray();
+        s.meanBatchSize = inverseBatchSum > 0 ? predicted.size() / inverseBatchSum : 0;
+        int correct = 0;
+        for (Map.Entry<String, JsonNode> e : predicted.entrySet()) {
+            String label = byId.get(e.getKey()).label();
+            if (label != null) {
+                s.labelled++;
+                JsonNode p = e.getValue();
+                correct += label.equals(p.get("label").asText())
+                        || label.equals(Integer.toString(p.get("classIndex").asInt())) ? 1 : 0;
+            }
+        }
+        s.accuracy = s.labelled > 0 ? (double) correct / s.labelled : null;
+        return s;
+    }
+
+    /** Frames due by now at --fps since {@code t0}, minus those already sent (after the first). */
+    private int due(long t0, int sent) {
+        long should = 1 + (long) ((System.nanoTime() - t0) / 1e9 * fps);
+        return (int) Math.max(0, should - sent);
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.condensenet.pipeline.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.CRC32;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** The demo's input: the sample images, with a few malformed frames mixed in. */
+final class DemoFrames {
+    /**
+     * @param rawHeaders headers to send as they are (malformed-header frames), else null for the
+     *                   standard frame-id/capture-ts headers
+     */
+    record Frame(byte[] bytes, String label, boolean malformed, RecordHeaders rawHeaders) {}
+
+    private DemoFrames() {}
+
+    static List<Frame> load(Path dir, int limit) throws Exception {
+        List<Path> files = ProduceCommand.imageFiles(dir);
+        if (files.isEmpty()) {
+            throw new dev.condensenet.pipeline.job.StreamingJob.SetupException("no images in " + dir);
+        }
+        Map<String, String> labels = dev.condensenet.pipeline.job.Testdata.labels(dir);
+        List<Frame> good = new ArrayList<>();
+        for (Path f : files) {
+            if (limit > 0 && good.size() >= limit) {
+                break;
+            }
+            good.add(new Frame(Files.readAllBytes(f), labels.get(f.getFileName().toString()), false, null));
+        }
+        List<Frame> bad = malformed(good.get(0).bytes());
+        // Spread the malformed frames through the stream; the first frame stays a good one.
+        List<Frame> all = new ArrayList<>(good);
+        int step = Math.max(1, good.size() / (bad.size() + 1));
+        for (int i = 0; i < bad.size(); i++) {
+            all.add(Math.min(all.size(), (i + 1) * step + i), bad.get(i));
+        }
+        return all;
+    }
+
+    static List<Frame> malformed(byte[] sample) {
+        List<Frame> bad = new ArrayList<>();
+        bad.add(new Frame(new byte[0], null, true, null));
+        bad.add(new Frame("not an image, just text".getBytes(StandardCharsets.UTF_8), null, true, null));
+        bad.add(new Frame(Arrays.copyOf(sample, Math.max(1, sample.length / 2)), null, true, null));
+        byte[] noise = new byte[1024];
+        new Random(7).nextBytes(noise);
+        bad.add(new Frame(noise, null, true, null));
+        bad.add(new Frame(pngBomb(60000, 60000), null, true, null));
+        RecordHeaders h = new RecordHeaders();
+        h.add("capture-ts", "not-a-time".getBytes(StandardCharsets.UTF_8));
+        bad.add(new Frame(sample, null, true, h));
+        return bad;
+    }
+
+    /** A tiny PNG whose header claims {@code w}×{@code h} pixels: the decoder must refuse it unread. */
+    static byte[] pngBomb(int w, int h) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0)
+                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}

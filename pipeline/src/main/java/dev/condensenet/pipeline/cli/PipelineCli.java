@@ -1,0 +1,57 @@
+package dev.condensenet.pipeline.cli;
+
+import dev.condensenet.pipeline.job.StreamingJob;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar condensenet-pipeline.jar <demo|run|produce|broker>}. Exit codes: 0 success, 1 the
+ * work failed (e.g. frames unaccounted for, job failed), 2 bad usage or setup (flags, model directory,
+ * unreachable broker, missing topic), always with a one-line {@code error:} message.
+ */
+@Command(name = "condensenet-pipeline", mixinStandardHelpOptions = true, version = "condensenet-pipeline 0.1.0",
+        description = "Streaming CondenseNet inference: Kafka frames -> Flink (micro-batched DJL) -> Kafka predictions.",
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BrokerCommand.class,
+            CommandLine.HelpCommand.class})
+public final class PipelineCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, run, produce or broker");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new PipelineCli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof StreamingJob.SetupException) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            err.println("error: " + oneLine(e));
+            err.flush();
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return m.replaceAll("\\s+", " ").trim();
+    }
+}

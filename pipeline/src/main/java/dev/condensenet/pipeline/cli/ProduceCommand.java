@@ -1,0 +1,227 @@
+package dev.condensenet.pipeline.cli;
+
+import dev.condensenet.pipeline.frames.IdxImages;
+import dev.condensenet.pipeline.frames.MjpegSplitter;
+import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.pipeline.job.Testdata;
+import dev.condensenet.pipeline.kafka.FrameProducer;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Publishes frames to the input topic in the pipeline's wire format. */
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Publish frames: image files, an IDX file (MNIST format) or an MJPEG stream",
+            "(e.g. ffmpeg -i clip.mp4 -f mjpeg - | ... produce --mjpeg -)."})
+public final class ProduceCommand implements Callable<Integer> {
+    static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String bootstrapServers = "127.0.0.1:9092";
+
+    @Option(names = "--topic", description = "Input topic of the job (default: ${DEFAULT-VALUE})")
+    String topic = "frames";
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--images", description = "Directory of PNG/JPEG/BMP/GIF files (sorted by name); a "
+                + "labels.csv (file,label) adds a 'label' header")
+        Path images;
+
+        @Option(names = "--idx", description = "IDX image file, plain or .gz (e.g. t10k-images-idx3-ubyte.gz)")
+        Path idx;
+
+        @Option(names = "--mjpeg", description = "MJPEG byte stream: a file, or - for stdin")
+        String mjpeg;
+    }
+
+    @Option(names = "--fps", description = "Frames per second; 0 sends as fast as possible (default: ${DEFAULT-VALUE})")
+    double fps = 0;
+
+    @Option(names = "--stream-id", description = "Record key: the stream/camera id (default: ${DEFAULT-VALUE})")
+    String streamId = "cam-1";
+
+    @Option(names = "--loop", description = "Start over at the end (not for --mjpeg -)")
+    boolean loop;
+
+    @Option(names = "--limit", description = "Stop after this many frames; 0: no limit (default: ${DEFAULT-VALUE})")
+    long limit = 0;
+
+    @Option(names = "--kafka-properties", description = "Properties file with client settings (TLS, SASL, ...)")
+    Path kafkaProperties;
+
+    @Option(names = "--max-frame-bytes", description = "Largest MJPEG frame accepted (default: ${DEFAULT-VALUE})")
+    int maxFrameBytes = 8 * 1024 * 1024;
+
+    /** One frame from a source: bytes plus the optional label. */
+    record Frame(byte[] bytes, String label) {}
+
+    /** A restartable sequence of frames. */
+    interface FrameSource extends AutoCloseable {
+        Frame next() throws IOException;
+
+        /** Total frames per pass, or -1 if unknown. */
+        long size();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Properties client = KafkaClients.load(kafkaProperties);
+        try (Admin admin = KafkaClients.admin(bootstrapServers, client)) {
+            KafkaClients.partitionCount(admin, topic, Duration.ofSeconds(15));
+        } catch (KafkaClients.KafkaSetupException e) {
+            throw new StreamingJob.SetupException(e.getMessage());
+        }
+        if (source.mjpeg != null && source.mjpeg.equals("-") && loop) {
+            throw new StreamingJob.SetupException("--loop cannot replay stdin");
+        }
+        long sent = 0;
+        Progress progress = new Progress(System.err);
+        long t0 = System.nanoTime();
+        try (FrameProducer producer = new FrameProducer(bootstrapServers, client, topic)) {
+            do {
+                try (FrameSource frames = open()) {
+                    long total = limit > 0 ? (frames.size() < 0 || loop ? limit : Math.min(limit, frames.size()))
+                            : (loop ? -1 : frames.size());
+                    for (Frame f = frames.next(); f != null && (limit == 0 || sent < limit); f = frames.next()) {
+                        pace(t0, sent);
+                        RecordHeaders h = new RecordHeaders();
+                        h.add("frame-id", (streamId + "-" + sent).getBytes(StandardCharsets.UTF_8));
+                        h.add("capture-ts", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+                        if (f.label() != null) {
+                            h.add("label", f.label().getBytes(StandardCharsets.UTF_8));
+                        }
+                        producer.sendRaw(streamId, f.bytes(), h);
+                        sent++;
+                        progress.update(sent, total, t0);
+                    }
+                }
+            } while (loop && (limit == 0 || sent < limit));
+            producer.flush();
+        }
+        progress.done(sent, t0);
+        return 0;
+    }
+
+    private void pace(long t0, long sent) throws InterruptedException {
+        if (fps <= 0) {
+            return;
+        }
+        long due = t0 + (long) (sent * 1e9 / fps);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    private FrameSource open() throws IOException, StreamingJob.SetupException {
+        if (source.images != null) {
+            return images(source.images);
+        }
+        if (source.idx != null) {
+            IdxImages idx = new IdxImages(source.idx);
+            return new FrameSource() {
+                public Frame next() throws IOException {
+                    BufferedImage img = idx.next();
+                    return img == null ? null : new Frame(png(img), null);
+                }
+
+                public long size() {
+                    return idx.count();
+                }
+
+                public void close() throws IOException {
+                    idx.close();
+                }
+            };
+        }
+        InputStream in = source.mjpeg.equals("-") ? System.in : Files.newInputStream(Path.of(source.mjpeg));
+        MjpegSplitter splitter = new MjpegSplitter(in, maxFrameBytes);
+        return new FrameSource() {
+            public Frame next() throws IOException {
+                byte[] jpeg = splitter.next();
+                return jpeg == null ? null : new Frame(jpeg, null);
+            }
+
+            public long size() {
+                return -1;
+            }
+
+            public void close() throws IOException {
+                if (in != System.in) {
+                    in.close();
+                }
+            }
+        };
+    }
+
+    static FrameSource images(Path dir) throws IOException, StreamingJob.SetupException {
+        if (!Files.isDirectory(dir)) {
+            throw new StreamingJob.SetupException("image directory " + dir + " does not exist");
+        }
+        List<Path> files = imageFiles(dir);
+        if (files.isEmpty()) {
+            throw new StreamingJob.SetupException("no PNG/JPEG/BMP/GIF files in " + dir);
+        }
+        Map<String, String> labels = Testdata.labels(dir);
+        return new FrameSource() {
+            int i;
+
+            public Frame next() throws IOException {
+                if (i >= files.size()) {
+                    return null;
+                }
+                Path f = files.get(i++);
+                return new Frame(Files.readAllBytes(f), labels.get(f.getFileName().toString()));
+            }
+
+            public long size() {
+                return files.size();
+            }
+
+            public void close() {}
+        };
+    }
+
+    static List<Path> imageFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> IMAGE_EXTENSIONS.stream()
+                            .anyMatch(e -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    .sorted().toList();
+        }
+    }
+
+    static byte[] png(BufferedImage img) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
