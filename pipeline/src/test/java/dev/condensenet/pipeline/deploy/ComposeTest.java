@@ -128,6 +128,49 @@ class ComposeTest {
     assertTrue(SERVICES.at("/kafka-init/command/0").asText().contains("--bootstrap-server " + bootstrap));
   }
 
+  /** Runs a Kafka tool's option parser; the tools "exit" on bad arguments, which here fails the test. */
+  static <T> T kafkaTool(java.util.concurrent.Callable<T> parse) throws Exception {
+    org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) -> {
+      throw new AssertionError("the Kafka tool rejected its arguments (exit " + code + "): " + message);
+    });
+    try {
+      return parse.call();
+    } finally {
+      org.apache.kafka.common.utils.Exit.resetExitProcedure();
+    }
+  }
+
+  static Object call(Object target, String method) throws Exception {
+    java.lang.reflect.Method m = target.getClass().getDeclaredMethod(method);
+    m.setAccessible(true); // package-private accessors of ConsoleConsumerOptions
+    return m.invoke(target);
+  }
+
+  @Test
+  void kafkaToolCommandLinesParseWithTheToolsThemselves() throws Exception {
+    String script = SERVICES.at("/kafka-init/command/0").asText();
+    String line = script.lines().filter(l -> l.contains("kafka-topics.sh")).findFirst().orElseThrow().trim();
+    for (String topic : List.of("frames", "predictions", "dead-letters")) {
+      // Compose turns $$ into $; the shell then expands the loop variable and drops the quotes.
+      List<String> args = new ArrayList<>(List.of(line.replace("\"$$topic\"", topic).split("\\s+")));
+      args.remove(0);
+      org.apache.kafka.tools.TopicCommand.TopicCommandOptions o =
+          kafkaTool(() -> new org.apache.kafka.tools.TopicCommand.TopicCommandOptions(args.toArray(String[]::new)));
+      kafkaTool(() -> {
+        o.checkArgs();
+        return null;
+      });
+      assertTrue(o.hasCreateOption() && o.ifNotExists(), "idempotent create");
+      assertEquals(topic, o.topic().orElseThrow());
+    }
+    List<String> consumer = Compose.list(SERVICES.at("/consumer/command"));
+    Object options = kafkaTool(() -> new org.apache.kafka.tools.consumer.ConsoleConsumerOptions(
+        consumer.subList(1, consumer.size()).toArray(String[]::new)));
+    assertEquals(java.util.Optional.of("predictions"), call(options, "topicArg"));
+    assertEquals("read_committed", ((java.util.Properties) call(options, "consumerProps")).get("isolation.level"));
+    assertEquals("true", ((java.util.Properties) call(options, "formatterArgs")).get("print.key"));
+  }
+
   @Test
   void topicsUsedAreTheTopicsCreated() {
     String script = SERVICES.at("/kafka-init/command/0").asText();
