@@ -181,6 +181,11 @@ class DockerfilesTest {
     assertTrue(entrypoint.contains("\"-jar\", \"" + jarDest + "\""), entrypoint);
     assertTrue(entrypoint.contains("-Dai.djl.offline=true"), entrypoint);
     assertTrue(chain.get(chain.size() - 1).base().startsWith("nvidia/cuda:"), "CUDA runtime base");
+    // The Kubernetes Job runs as the uid the image creates, so files on the models PVC are its own.
+    String runs = String.join("\n", chain.get(chain.size() - 1).all("RUN").stream().map(Instruction::rest).toList());
+    java.util.regex.Matcher uid = java.util.regex.Pattern.compile("useradd .*--uid (\\d+)").matcher(runs);
+    assertTrue(uid.find(), runs);
+    assertEquals(uid.group(1), DeployFiles.only("Job").doc().at("/spec/template/spec/securityContext/runAsUser").asText());
     assertEquals(Cli.TRAINING_CLI, BuildOutputs.pom("training").getElementsByTagName("mainClass").item(0).getTextContent().trim());
     assertNotNull(Cli.load(Cli.TRAINING_CLI), "the training CLI class exists");
   }
