@@ -177,6 +177,7 @@ class DockerfilesTest {
     List<Stage> chain = TRAINING.chain(Map.of());
     String jarDest = chain.get(chain.size() - 1).all("COPY").stream().map(Instruction::operands)
         .filter(w -> w.get(0).equals("training/target/condensenet-training.jar")).findFirst().orElseThrow().get(1);
+    assertEquals(KubernetesCrossCheckTest.TRAINING_JAR_IN_IMAGE, jarDest, "the jar path the training Job runs");
     String entrypoint = Dockerfile.last(chain, "ENTRYPOINT");
     assertTrue(entrypoint.contains("\"-jar\", \"" + jarDest + "\""), entrypoint);
     assertTrue(entrypoint.contains("-Dai.djl.offline=true"), entrypoint);

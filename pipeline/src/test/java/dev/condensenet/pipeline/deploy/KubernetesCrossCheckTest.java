@@ -35,6 +35,26 @@ class KubernetesCrossCheckTest {
     return i < 0 || i + 1 >= args.size() ? null : args.get(i + 1);
   }
 
+  /** The training CLI invocations in the Job's start script: the words after the jar, one list per line. */
+  static List<List<String>> trainingInvocations() {
+    JsonNode c = DeployFiles.only("Job").doc().at("/spec/template/spec/containers/0");
+    assertEquals("[\"/bin/sh\",\"-ec\"]", c.path("command").toString());
+    List<List<String>> runs = new ArrayList<>();
+    for (String line : c.at("/args/0").asText().split("\n")) {
+      List<String> words = List.of(line.trim().split("\\s+"));
+      int jar = words.indexOf("-jar");
+      if (jar >= 0) {
+        assertEquals(List.of("exec", "java", "-Dai.djl.offline=true"), words.subList(0, jar), line);
+        assertEquals(TRAINING_JAR_IN_IMAGE, words.get(jar + 1), "the jar the training image contains");
+        runs.add(words.subList(jar + 2, words.size()));
+      }
+    }
+    assertEquals(2, runs.size(), "a resume run and a fresh run");
+    return runs;
+  }
+
+  static final String TRAINING_JAR_IN_IMAGE = "/opt/condensenet/condensenet-training.jar";
+
   static String conf(String key) {
     return SPEC.path("flinkConfiguration").path(key).asText(null);
   }
@@ -149,9 +169,7 @@ class KubernetesCrossCheckTest {
     String model = flag(jobArgs(), "--model");
     assertEquals("condensenet-models", claimBehind(model, mountToVolume, volumes));
     JsonNode train = DeployFiles.only("Job").doc().at("/spec/template/spec");
-    List<String> trainArgs = new ArrayList<>();
-    train.at("/containers/0/args").forEach(a -> trainArgs.add(a.asText()));
-    String out = flag(trainArgs, "--out");
+    String out = flag(trainingInvocations().get(1), "--out");
     String trainMount = train.at("/containers/0/volumeMounts/0/mountPath").asText();
     assertEquals("condensenet-models", train.at("/volumes/0/persistentVolumeClaim/claimName").asText());
     String modelMount = mountToVolume.keySet().stream().filter(model::startsWith).findFirst().orElseThrow();
@@ -207,10 +225,14 @@ class KubernetesCrossCheckTest {
   void trainingJobRequestsAGpuAndParsesWithTheTrainingCli() {
     JsonNode c = DeployFiles.only("Job").doc().at("/spec/template/spec/containers/0");
     assertEquals("1", c.at("/resources/limits/nvidia.com~1gpu").asText());
-    List<String> args = new ArrayList<>();
-    c.path("args").forEach(a -> args.add(a.asText()));
-    assertEquals("gpu", flag(args, "--device"));
-    Cli.parse(Cli.required(Cli.TRAINING_CLI), args.get(0), args.subList(1, args.size()));
+    List<List<String>> runs = trainingInvocations();
+    String out = flag(runs.get(1), "--out");
+    assertEquals(out, flag(runs.get(0), "--resume"), "resume continues the same run");
+    assertTrue(c.at("/args/0").asText().contains("if [ -d " + out + "/checkpoint ]"), "resumes only when a checkpoint exists");
+    for (List<String> args : runs) {
+      assertEquals("gpu", flag(args, "--device"));
+      Cli.parse(Cli.required(Cli.TRAINING_CLI), args.get(0), args.subList(1, args.size()));
+    }
   }
 
   @Test
