@@ -67,6 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", description = "Give up waiting for outputs after this long (default: ${DEFAULT-VALUE})")
     long timeoutS = 180;
 
+    @Option(names = "--prometheus-port", description = "Also serve the job's metrics for Prometheus on this port")
+    Integer prometheusPort;
+
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout")
     boolean json;
 
@@ -92,7 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
             o.guarantee = guarantee;
             o.checkpointIntervalMs = 1000; // exactly-once output is visible per checkpoint
             o.device = "cpu";
-            StreamingJob.Prepared job = StreamingJob.prepare(o);
+            StreamingJob.Prepared job = StreamingJob.prepare(o, prometheusPort == null
+                    ? new org.apache.flink.configuration.Configuration() : StreamingJob.prometheus(prometheusPort));
             progress.show("starting Flink and loading " + job.model().name + " ...", false);
             JobClient client = job.env().executeAsync("condensenet-demo");
             try {

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,14 +27,22 @@ public final class RunCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     long stopAfterS = 0;
 
+    @Option(names = "--prometheus-port", description = "Serve the job's metrics for Prometheus at "
+            + "http://<host>:PORT/metrics (local Flink only; a cluster configures its own reporter)")
+    Integer prometheusPort;
+
     @Override
     public Integer call() throws Exception {
-        StreamingJob.Prepared job = StreamingJob.prepare(options); // SetupException → exit 2
+        StreamingJob.Prepared job = StreamingJob.prepare(options, prometheusPort == null ? new Configuration()
+                : StreamingJob.prometheus(prometheusPort)); // SetupException → exit 2
         System.err.printf("model %s (%dx%dx%d, %d classes), parallelism %d, %s; %s -> %s, dead letters -> %s. "
                         + "Ctrl-C stops.%n", job.model().name, job.model().channels, job.model().height,
                 job.model().width, job.model().numClasses(), job.parallelism(),
                 options.guarantee.name().toLowerCase().replace('_', '-'), options.inputTopic, options.outputTopic,
                 options.dlqTopic);
+        if (prometheusPort != null) {
+            System.err.println("metrics: http://127.0.0.1:" + prometheusPort + "/metrics");
+        }
         JobClient client = job.env().executeAsync(StreamingJob.JOB_NAME);
         AtomicBoolean stopping = new AtomicBoolean();
         CompletableFuture<?> result = client.getJobExecutionResult();

@@ -66,6 +66,14 @@ public final class StreamingJob implements Callable<Integer> {
      * fail (and restart) later.
      */
     public static Prepared prepare(JobOptions o) throws SetupException {
+        return prepare(o, new Configuration());
+    }
+
+    /**
+     * As {@link #prepare(JobOptions)}, with extra Flink settings for a local run (e.g. a metrics
+     * reporter); on a cluster, cluster-level settings come from its own configuration instead.
+     */
+    public static Prepared prepare(JobOptions o, Configuration extra) throws SetupException {
         DjlPredictorFactory model;
         Properties client;
         int partitions;
@@ -85,7 +93,9 @@ public final class StreamingJob implements Callable<Integer> {
             throw new SetupException("Kafka client setup failed: " + e.getMessage());
         }
         int parallelism = o.parallelism != null ? o.parallelism : partitions;
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(o));
+        Configuration conf = flinkConfig(o);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(parallelism);
         env.enableCheckpointing(o.checkpointIntervalMs, o.guarantee == JobOptions.Guarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
@@ -95,7 +105,7 @@ public final class StreamingJob implements Callable<Integer> {
     }
 
     /** Job-level settings; a cluster's own configuration still applies to everything not set here. */
-    static Configuration flinkConfig(JobOptions o) {
+    public static Configuration flinkConfig(JobOptions o) {
         Configuration conf = new Configuration();
         // Bounded restarts: a frame can never fail the job (bad frames are dead-lettered), so repeated
         // failures mean a broken model or environment, and an endless restart loop would hide that.
@@ -107,6 +117,15 @@ public final class StreamingJob implements Callable<Integer> {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir);
         }
+        return conf;
+    }
+
+    /** Local Flink settings exposing all metrics (the {@code condensenet} group too) to Prometheus. */
+    public static Configuration prometheus(int port) {
+        Configuration conf = new Configuration();
+        conf.setString("metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", Integer.toString(port));
         return conf;
     }
 }
