@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -69,8 +69,8 @@ final class StrictModel {
     return MAPPER.treeToValue(metadata, ObjectMeta.class);
   }
 
-  /** A pod template embedded in a custom resource (FlinkDeployment podTemplate) read as the core type. */
-  static PodTemplateSpec podTemplate(JsonNode template) throws Exception {
-    return MAPPER.treeToValue(template, PodTemplateSpec.class);
+  /** A FlinkDeployment podTemplate, read as the core type the operator declares for it (a Pod). */
+  static Pod podTemplate(JsonNode template) throws Exception {
+    return MAPPER.treeToValue(template, Pod.class);
   }
 }
