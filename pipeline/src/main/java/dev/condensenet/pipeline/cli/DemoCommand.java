@@ -96,11 +96,11 @@ public final class DemoCommand implements Callable<Integer> {
             o.checkpointIntervalMs = 1000; // exactly-once output is visible per checkpoint
             o.device = "cpu";
             StreamingJob.Prepared job = StreamingJob.prepare(o, prometheusPort == null
-                    ? new org.apache.flink.configuration.Configuration() : StreamingJob.prometheus(prometheusPort));
+                    ? new org.apache.flink.configuration.Configuration() : StreamingJob.prometheus(prometheusPort), true);
             progress.show("starting Flink and loading " + job.model().name + " ...", false);
             JobClient client = job.env().executeAsync("condensenet-demo");
             try {
-                DemoSummary s = stream(kafka.bootstrapServers(), frames, progress);
+                DemoSummary s = stream(kafka.bootstrapServers(), frames, progress, client);
                 s.model = job.model().name;
                 if (json) {
                     System.out.println(s.json());
@@ -109,12 +109,15 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 return s.accountedFor() && s.duplicates == 0 ? 0 : 1;
             } finally {
-                client.cancel().get();
+                if (!client.getJobExecutionResult().isDone()) {
+                    client.cancel().get();
+                }
             }
         }
     }
 
-    private DemoSummary stream(String bootstrap, List<DemoFrames.Frame> frames, Progress progress) throws Exception {
+    private DemoSummary stream(String bootstrap, List<DemoFrames.Frame> frames, Progress progress, JobClient job)
+            throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         Map<String, DemoFrames.Frame> byId = new HashMap<>();
         Map<String, JsonNode> predicted = new HashMap<>();
@@ -176,6 +179,13 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 progress.show(String.format(java.util.Locale.ROOT, "sent %d/%d | predictions %d | dead letters %d",
                         sent, frames.size(), predicted.size(), dead.size()), false);
+                if (job.getJobExecutionResult().isDone()) { // failed for good: no point waiting for outputs
+                    try {
+                        job.getJobExecutionResult().get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException("the job failed: " + PipelineCli.oneLine(e), e);
+                    }
+                }
             }
             progress.show(String.format(java.util.Locale.ROOT, "sent %d/%d | predictions %d | dead letters %d",
                     sent, frames.size(), predicted.size(), dead.size()), true);

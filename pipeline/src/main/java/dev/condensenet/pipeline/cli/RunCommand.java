@@ -34,7 +34,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StreamingJob.Prepared job = StreamingJob.prepare(options, prometheusPort == null ? new Configuration()
-                : StreamingJob.prometheus(prometheusPort)); // SetupException → exit 2
+                : StreamingJob.prometheus(prometheusPort), true); // SetupException → exit 2
         System.err.printf("model %s (%dx%dx%d, %d classes), parallelism %d, %s; %s -> %s, dead letters -> %s. "
                         + "Ctrl-C stops.%n", job.model().name, job.model().channels, job.model().height,
                 job.model().width, job.model().numClasses(), job.parallelism(),

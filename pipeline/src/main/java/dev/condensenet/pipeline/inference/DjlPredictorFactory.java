@@ -48,6 +48,18 @@ public final class DjlPredictorFactory implements PredictorFactory {
         return new DjlPredictorFactory(dir.toAbsolutePath().toString(), spec, device, inferenceThreads);
     }
 
+    /**
+     * Loads the parameters once on CPU and frees them again, so a truncated or mismatched parameter
+     * file is reported before a job starts (and restarts) on it. Only where DJL is at hand anyway (the
+     * CLI's local Flink); a {@code flink run} client should not load libtorch.
+     */
+    public void checkLoads() {
+        TorchRuntime.init(threads);
+        try (Model m = ModelDirectory.open(Path.of(modelDir)).loadModel(Device.cpu())) {
+            m.getBlock(); // loaded and shape-checked by loadModel
+        }
+    }
+
     @Override
     public ModelSpec spec() {
         return spec;

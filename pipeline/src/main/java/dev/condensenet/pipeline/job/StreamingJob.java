@@ -74,12 +74,23 @@ public final class StreamingJob implements Callable<Integer> {
      * reporter); on a cluster, cluster-level settings come from its own configuration instead.
      */
     public static Prepared prepare(JobOptions o, Configuration extra) throws SetupException {
+        return prepare(o, extra, false);
+    }
+
+    /**
+     * @param loadModelHere also load the model's parameters in this JVM first (local runs: a damaged
+     *                      parameter file becomes a one-line setup error instead of task failures)
+     */
+    public static Prepared prepare(JobOptions o, Configuration extra, boolean loadModelHere) throws SetupException {
         DjlPredictorFactory model;
         Properties client;
         int partitions;
         try {
             o.validate();
             model = DjlPredictorFactory.of(o.model, DjlPredictorFactory.parseDevice(o.device), o.inferenceThreads);
+            if (loadModelHere) {
+                model.checkLoads();
+            }
             client = KafkaClients.load(o.kafkaProperties);
             try (Admin admin = KafkaClients.admin(o.bootstrapServers, client)) {
                 Duration timeout = Duration.ofSeconds(15);

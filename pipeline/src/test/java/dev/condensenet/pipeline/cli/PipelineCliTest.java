@@ -96,6 +96,18 @@ class PipelineCliTest {
     }
 
     @Test
+    void truncatedParametersAreExitCode2BeforeTheJobStarts() throws Exception {
+        Path broken = Files.createDirectories(tmp.resolve("truncated"));
+        Files.copy(model.resolve("config.json"), broken.resolve("config.json"));
+        byte[] params = Files.readAllBytes(model.resolve(ModelDirectory.PARAMS_FILE));
+        Files.write(broken.resolve(ModelDirectory.PARAMS_FILE), java.util.Arrays.copyOf(params, params.length / 2));
+        Result r = cli("run", "--bootstrap-servers", "127.0.0.1:1", "--model", broken.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains(ModelDirectory.PARAMS_FILE), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
     void unreachableBrokerIsExitCode2WithOneLine() throws Exception {
         Path props = Files.writeString(tmp.resolve("client.properties"),
                 "request.timeout.ms=2000\ndefault.api.timeout.ms=3000\n");
