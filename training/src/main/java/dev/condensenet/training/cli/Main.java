@@ -1,7 +1,10 @@
 package dev.condensenet.training.cli;
 
+import dev.condensenet.training.data.DataException;
 import dev.condensenet.training.model.InvalidConfigException;
 import dev.condensenet.training.model.ModelDirectoryException;
+import dev.condensenet.training.train.CheckpointException;
+import dev.condensenet.training.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -11,11 +14,14 @@ import picocli.CommandLine.Option;
 /** Entry point of {@code condensenet-training.jar}. */
 @Command(name = "condensenet-training", mixinStandardHelpOptions = true, version = "condensenet-training 0.1.0",
         description = "Train, condense, convert, inspect and benchmark CondenseNet (DJL + PyTorch).",
-        subcommands = {InfoCommand.class, VerifyConversionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, VerifyConversionCommand.class, TrainCommand.class, EvalCommand.class,
+                CondenseCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: flags, configs, model directories, data. */
     public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code when training diverged (NaN/Inf loss); the last good checkpoint is kept. */
+    public static final int EXIT_DIVERGED = 3;
 
     @Option(names = {"-v", "--verbose"}, description = "Show DJL, PyTorch and progress logs.")
     boolean verbose;
@@ -39,8 +45,14 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
+            if (e instanceof TrainingDivergedException) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return EXIT_DIVERGED;
+            }
             if (e instanceof InvalidConfigException || e instanceof ModelDirectoryException
-                    || e instanceof UserInputException) {
+                    || e instanceof UserInputException || e instanceof DataException
+                    || e instanceof CheckpointException) {
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return EXIT_BAD_INPUT;

@@ -76,6 +76,11 @@ public final class Condenser {
         }
     }
 
+    /** Re-freezes every layer's mask, stage and count; call after {@code Model.load}. */
+    public void freezeBuffers() {
+        layers.forEach(LearnedGroupConv::freezeBuffers);
+    }
+
     /** Sum of the group-lasso terms of all layers still condensing, or {@code null} if none is. */
     public NDArray lassoLoss() {
         NDArray total = null;

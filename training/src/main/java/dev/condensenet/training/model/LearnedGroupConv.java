@@ -111,6 +111,17 @@ public final class LearnedGroupConv extends AbstractBlock {
     }
 
     /**
+     * Marks mask, stage and count as non-trainable again. DJL's PyTorch {@code Model.load} and
+     * {@code newTrainer} unfreeze every parameter of a loaded block, which would let the optimizer
+     * decay the mask.
+     */
+    public void freezeBuffers() {
+        mask.freeze(true);
+        stageParam.freeze(true);
+        countParam.freeze(true);
+    }
+
+    /**
      * Moves to {@code targetStage} if it is beyond the current one, removing {@code floor(R/C)} more
      * input columns per group (spec §2.3–2.4). As in the reference, skipping several stages at once
      * still removes only one delta; per-iteration scheduling never skips.

@@ -34,17 +34,7 @@ public final class ModelConfigJson {
 
     public static String format(ModelCard card) {
         CondenseNetConfig c = card.config();
-        JsonObject arch = new JsonObject();
-        arch.add("stages", ints(c.stages()));
-        arch.add("growth", ints(c.growth()));
-        arch.addProperty("bottleneck", c.bottleneck());
-        arch.addProperty("groups", c.groups());
-        arch.addProperty("condenseFactor", c.condenseFactor());
-        arch.addProperty("dropout", c.dropout());
-        arch.addProperty("inChannels", c.inChannels());
-        arch.addProperty("imageSize", c.imageSize());
-        arch.addProperty("classes", c.classes());
-        arch.addProperty("stemStride", c.stemStride());
+        JsonObject arch = architecture(c);
 
         JsonObject norm = new JsonObject();
         norm.add("mean", floats(card.mean()));
@@ -96,19 +86,7 @@ public final class ModelConfigJson {
         if (!"condensed".equals(form)) {
             throw new IllegalArgumentException("form '" + form + "' cannot be served; expected 'condensed'");
         }
-        JsonObject a = object(root, "architecture");
-        CondenseNetConfig config = CondenseNetConfig.builder()
-                .setStages(intArray(a, "stages"))
-                .setGrowth(intArray(a, "growth"))
-                .optBottleneck(integer(a, "bottleneck"))
-                .optGroups(integer(a, "groups"))
-                .optCondenseFactor(integer(a, "condenseFactor"))
-                .optDropout(a.has("dropout") ? a.get("dropout").getAsFloat() : 0f)
-                .setInChannels(integer(a, "inChannels"))
-                .setImageSize(integer(a, "imageSize"))
-                .setClasses(integer(a, "classes"))
-                .optStemStride(a.has("stemStride") ? integer(a, "stemStride") : 1)
-                .build();
+        CondenseNetConfig config = architecture(object(root, "architecture"));
         int[] shape = intArray(root, "inputShape");
         if (shape.length != 3 || shape[0] != config.inChannels() || shape[1] != config.imageSize()
                 || shape[2] != config.imageSize()) {
@@ -129,6 +107,38 @@ public final class ModelConfigJson {
         }
         return new ModelCard(string(root, "name"), config, floatArray(norm, "mean"), floatArray(norm, "std"),
                 names, root.has("dataset") ? root.get("dataset").getAsString() : "", accuracy, samples);
+    }
+
+    /** The {@code architecture} object of a config (also used in training checkpoints). */
+    public static JsonObject architecture(CondenseNetConfig c) {
+        JsonObject arch = new JsonObject();
+        arch.add("stages", ints(c.stages()));
+        arch.add("growth", ints(c.growth()));
+        arch.addProperty("bottleneck", c.bottleneck());
+        arch.addProperty("groups", c.groups());
+        arch.addProperty("condenseFactor", c.condenseFactor());
+        arch.addProperty("dropout", c.dropout());
+        arch.addProperty("inChannels", c.inChannels());
+        arch.addProperty("imageSize", c.imageSize());
+        arch.addProperty("classes", c.classes());
+        arch.addProperty("stemStride", c.stemStride());
+        return arch;
+    }
+
+    /** Parses an {@code architecture} object; the builder validates it. */
+    public static CondenseNetConfig architecture(JsonObject a) {
+        return CondenseNetConfig.builder()
+                .setStages(intArray(a, "stages"))
+                .setGrowth(intArray(a, "growth"))
+                .optBottleneck(integer(a, "bottleneck"))
+                .optGroups(integer(a, "groups"))
+                .optCondenseFactor(integer(a, "condenseFactor"))
+                .optDropout(a.has("dropout") ? a.get("dropout").getAsFloat() : 0f)
+                .setInChannels(integer(a, "inChannels"))
+                .setImageSize(integer(a, "imageSize"))
+                .setClasses(integer(a, "classes"))
+                .optStemStride(a.has("stemStride") ? integer(a, "stemStride") : 1)
+                .build();
     }
 
     private static JsonArray ints(int[] values) {
