@@ -29,6 +29,8 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
     private transient Counter framesIn;
     private transient Counter decoded;
     private transient Counter deadLettered;
+    private transient byte[] lastKey;
+    private transient String lastStream;
 
     public DecodeFunction(DecoderSettings settings) {
         this.settings = settings;
@@ -52,7 +54,7 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
             frame.frameId = frameId(record);
             frame.captureTs = captureTs(record);
             decoder.decode(record.value, frame.pixels);
-            frame.stream = record.key == null ? null : new String(record.key, StandardCharsets.UTF_8);
+            frame.stream = stream(record.key);
         } catch (BadFrameException e) {
             deadLetter(record, e.getMessage(), e.error().name(), ctx);
             return;
@@ -63,6 +65,18 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
         }
         decoded.inc();
         out.collect(frame);
+    }
+
+    /** A camera sends many frames in a row: reuse the last key's string instead of decoding it again. */
+    private String stream(byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        if (!java.util.Arrays.equals(key, lastKey)) {
+            lastKey = key;
+            lastStream = new String(key, StandardCharsets.UTF_8);
+        }
+        return lastStream;
     }
 
     private void deadLetter(FrameRecord record, String reason, String errorClass, Context ctx) {

@@ -10,6 +10,8 @@ public class PredictionSerializer implements KafkaRecordSerializationSchema<Pred
     private static final long serialVersionUID = 1L;
 
     private final String topic;
+    /** One per sink writer (the task thread): reused so a prediction costs one String and its bytes. */
+    private transient StringBuilder json;
 
     public PredictionSerializer(String topic) {
         this.topic = topic;
@@ -20,6 +22,11 @@ public class PredictionSerializer implements KafkaRecordSerializationSchema<Pred
         byte[] key = p.stream == null ? null : p.stream.getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
         headers.add(DecodeFunction.FRAME_ID, p.frameId.getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(topic, null, null, key, PredictionJson.toBytes(p), headers);
+        if (json == null) {
+            json = new StringBuilder(512);
+        }
+        json.setLength(0);
+        byte[] value = PredictionJson.write(p, json).toString().getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(topic, null, null, key, value, headers);
     }
 }

@@ -1,0 +1,97 @@
+package dev.condensenet.pipeline.frames;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+/** Serialization of predictions and dead letters, and the input headers' defaults. */
+class WireFormatTest {
+    static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static Prediction prediction(String stream) {
+        Prediction p = new Prediction();
+        p.stream = stream;
+        p.frameId = "f-1";
+        p.label = "Ankle boot";
+        p.classIndex = 9;
+        p.score = 0.75f;
+        p.topKLabels = new String[] {"Ankle boot", "Sneaker"};
+        p.topKScores = new float[] {0.75f, 1.0e-5f};
+        p.model = "m";
+        p.captureTs = 1000;
+        p.inferenceTs = 1017;
+        p.latencyMs = 17;
+        p.batchSize = 4;
+        return p;
+    }
+
+    @Test
+    void predictionIsValidJsonEvenWithAwkwardStreamNames() throws Exception {
+        PredictionSerializer ser = new PredictionSerializer("predictions");
+        String stream = "cam \"7\"\\\n\t\u0001é";
+        for (int i = 0; i < 2; i++) { // the builder is reused: the second record must not carry the first
+            ProducerRecord<byte[], byte[]> r = ser.serialize(prediction(stream), null, null);
+            assertEquals("predictions", r.topic());
+            assertEquals(stream, str(r.key()));
+            assertEquals("f-1", str(r.headers().lastHeader("frame-id").value()));
+            JsonNode j = new ObjectMapper().readTree(r.value());
+            assertEquals(stream, j.get("stream").asText());
+            assertEquals(9, j.get("classIndex").asInt());
+            assertEquals(0.75, j.get("score").asDouble(), 1e-9);
+            assertEquals(1.0e-5, j.get("topK").get(1).get("score").asDouble(), 1e-12);
+            assertEquals("Sneaker", j.get("topK").get(1).get("label").asText());
+            assertEquals(17, j.get("latencyMs").asLong());
+            assertEquals(4, j.get("batchSize").asInt());
+            assertEquals(11, j.size());
+        }
+        ProducerRecord<byte[], byte[]> noKey = ser.serialize(prediction(null), null, null);
+        assertEquals(null, noKey.key());
+        assertEquals(true, new ObjectMapper().readTree(noKey.value()).get("stream").isNull());
+    }
+
+    @Test
+    void deadLetterKeepsTheRecordAndAddsTheReason() {
+        FrameRecord src = new FrameRecord("cam".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2},
+                new String[] {"frame-id", "x-custom"}, new byte[][] {"f9".getBytes(StandardCharsets.UTF_8), {7}},
+                "frames", 1, 42, 5);
+        DeadLetter d = new DeadLetter(src, "bad\nthing   here", FrameError.CORRUPT.name());
+        ProducerRecord<byte[], byte[]> r = new DeadLetterSerializer("dlq").serialize(d, null, null);
+        assertEquals("dlq", r.topic());
+        assertArrayEquals(src.key, r.key());
+        assertArrayEquals(src.value, r.value());
+        Header[] h = r.headers().toArray();
+        assertEquals(7, h.length);
+        assertEquals("f9", str(r.headers().lastHeader("frame-id").value()));
+        assertArrayEquals(new byte[] {7}, r.headers().lastHeader("x-custom").value());
+        assertEquals("bad thing here", str(r.headers().lastHeader("error").value()));
+        assertEquals("CORRUPT", str(r.headers().lastHeader("error-class").value()));
+        assertEquals("frames", str(r.headers().lastHeader("source-topic").value()));
+        assertEquals("1", str(r.headers().lastHeader("source-partition").value()));
+        assertEquals("42", str(r.headers().lastHeader("source-offset").value()));
+    }
+
+    @Test
+    void headerDefaults() throws Exception {
+        FrameRecord bare = new FrameRecord(null, new byte[1], new String[0], new byte[0][], "frames", 0, 7, 1234);
+        assertEquals("frames-0-7", DecodeFunction.frameId(bare));
+        assertEquals(1234, DecodeFunction.captureTs(bare));
+        FrameRecord withHeaders = new FrameRecord(null, new byte[1], new String[] {"frame-id", "capture-ts"},
+                new byte[][] {"abc".getBytes(StandardCharsets.UTF_8), " 99 ".getBytes(StandardCharsets.UTF_8)},
+                "frames", 0, 7, 1234);
+        assertEquals("abc", DecodeFunction.frameId(withHeaders));
+        assertEquals(99, DecodeFunction.captureTs(withHeaders));
+        FrameRecord badTs = new FrameRecord(null, new byte[1], new String[] {"capture-ts"},
+                new byte[][] {"-5".getBytes(StandardCharsets.UTF_8)}, "frames", 0, 7, 1234);
+        assertEquals(FrameError.BAD_HEADER,
+                assertThrows(BadFrameException.class, () -> DecodeFunction.captureTs(badTs)).error());
+    }
+}
