@@ -37,9 +37,10 @@ public final class ImageFolderReader {
         ImageFolder folder = ImageFolder.builder()
                 .setRepositoryPath(dir)
                 .optFlag(channels == 1 ? Image.Flag.GRAYSCALE : Image.Flag.COLOR)
-                .addTransform(new Resize(size, size))
                 .setSampling(1, false)
                 .build();
+        // Record.get does not run the dataset pipeline, so the resize is applied here.
+        Resize resize = new Resize(size, size);
         try (NDManager manager = NDManager.newBaseManager()) {
             folder.prepare();
             List<String> synset = folder.getSynset();
@@ -59,7 +60,7 @@ public final class ImageFolderReader {
                 try (NDManager one = manager.newSubManager()) {
                     Record r = folder.get(one, i);
                     // HWC after Resize → CHW bytes.
-                    NDArray hwc = r.getData().singletonOrThrow();
+                    NDArray hwc = resize.transform(r.getData().singletonOrThrow());
                     NDArray chw = hwc.transpose(2, 0, 1).round().clip(0, 255).toType(DataType.UINT8, false);
                     byte[] b = chw.toByteArray();
                     if (b.length != bytes) {

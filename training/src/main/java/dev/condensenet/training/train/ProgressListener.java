@@ -2,38 +2,50 @@ package dev.condensenet.training.train;
 
 import ai.djl.training.Trainer;
 import ai.djl.training.util.ProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** DJL's progress bar per epoch with images/s and the epoch's ETA (only when a terminal is attached). */
+/**
+ * Per-epoch progress with images/s and the epoch's ETA: DJL's progress bar on a terminal, a log line
+ * every tenth of an epoch otherwise (background runs, CI logs).
+ */
 final class ProgressListener extends RunListener {
 
-    private final boolean enabled;
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressListener.class);
+
+    private final boolean interactive;
     private ProgressBar bar;
-    private long started;
+    private long started = -1;
     private long images;
     private long batches;
 
-    ProgressListener(TrainingRun run, boolean enabled) {
+    ProgressListener(TrainingRun run, boolean interactive) {
         super(run);
-        this.enabled = enabled;
+        this.interactive = interactive;
     }
 
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        if (!enabled) {
-            return;
-        }
-        if (bar == null) {
-            bar = new ProgressBar("epoch " + (run.completedEpochs() + 1) + "/" + run.settings().epochs(),
-                    run.batchesPerEpoch());
+        long total = run.batchesPerEpoch();
+        if (started < 0) {
             started = System.nanoTime();
             images = 0;
             batches = 0;
+            if (interactive) {
+                bar = new ProgressBar("epoch " + (run.completedEpochs() + 1) + "/" + run.settings().epochs(), total);
+            }
         }
         images += batchData.getBatch().getSize();
         batches++;
         double seconds = (System.nanoTime() - started) / 1e9;
-        double eta = seconds / batches * (run.batchesPerEpoch() - batches);
-        bar.update(batches, String.format("%.0f img/s, ETA %s", images / Math.max(seconds, 1e-9), clock(eta)));
+        String rate = String.format("%.0f img/s, ETA %s", images / Math.max(seconds, 1e-9),
+                clock(seconds / batches * (total - batches)));
+        if (bar != null) {
+            bar.update(batches, rate);
+        } else if (batches % Math.max(1, total / 10) == 0 && batches < total) {
+            LOG.info("epoch {}/{}: {}% ({}/{} batches), {}", run.completedEpochs() + 1, run.settings().epochs(),
+                    batches * 100 / total, batches, total, rate);
+        }
     }
 
     @Override
@@ -42,6 +54,7 @@ final class ProgressListener extends RunListener {
             bar.end();
             bar = null;
         }
+        started = -1;
     }
 
     static String clock(double seconds) {
