@@ -91,9 +91,11 @@ public final class FrameDecoder {
                     // Far larger than the model input: let the decoder skip pixels (bounded memory and
                     // time); keep >= 2x the target so the antialiased resize still has data to average.
                     ImageReadParam param = reader.getDefaultReadParam();
-                    int step = (int) Math.max(1, Math.min(w / width, h / height) / 2);
-                    if (step > 1) {
-                        param.setSourceSubsampling(step, step, 0, 0);
+                    // Per axis, so an extreme aspect ratio cannot defeat it.
+                    int stepX = (int) Math.max(1, w / width / 2);
+                    int stepY = (int) Math.max(1, h / height / 2);
+                    if (stepX > 1 || stepY > 1) {
+                        param.setSourceSubsampling(stepX, stepY, 0, 0);
                     }
                     BufferedImage image = reader.read(0, param);
                     if (image == null) {

@@ -137,6 +137,18 @@ class FrameDecoderTest {
     }
 
     @Test
+    void largeAndExtremeAspectImagesDecodeCorrectlyThroughSubsampling() throws Exception {
+        DecoderSettings roomy = GRAY.withLimits(10_000_000, 1 << 24);
+        for (int[] size : new int[][] {{3000, 2000}, {40000, 3}, {3, 40000}}) {
+            byte[] png = TestImages.encode(TestImages.gray(size[0], size[1], (x, y) -> 90), "png");
+            float[] out = decode(roomy, png);
+            for (float v : out) {
+                assertEquals(norm(90), v, 1e-5, size[0] + "x" + size[1]);
+            }
+        }
+    }
+
+    @Test
     void sixteenBitGrayIsScaledToTheUnitRange() throws Exception {
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_USHORT_GRAY);
         for (int y = 0; y < 28; y++) {
