@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "condensenet-training", mixinStandardHelpOptions = true, version = "condensenet-training 0.1.0",
         description = "Train, condense, convert, inspect and benchmark CondenseNet (DJL + PyTorch).",
         subcommands = {InfoCommand.class, VerifyConversionCommand.class, TrainCommand.class, EvalCommand.class,
-                CondenseCommand.class, SamplesCommand.class, CommandLine.HelpCommand.class})
+                CondenseCommand.class, SamplesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: flags, configs, model directories, data. */

@@ -1,6 +1,7 @@
 package dev.condensenet.training.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,11 +82,14 @@ public final class Condenser {
         layers.forEach(LearnedGroupConv::freezeBuffers);
     }
 
-    /** Sum of the group-lasso terms of all layers still condensing, or {@code null} if none is. */
-    public NDArray lassoLoss() {
+    /**
+     * Sum of the group-lasso terms of all layers still condensing, or {@code null} if none is; owned
+     * by {@code scope}.
+     */
+    public NDArray lassoLoss(NDManager scope) {
         NDArray total = null;
         for (LearnedGroupConv layer : layers) {
-            NDArray term = layer.lassoLoss();
+            NDArray term = layer.lassoLoss(scope);
             if (term != null) {
                 total = total == null ? term : total.add(term);
             }

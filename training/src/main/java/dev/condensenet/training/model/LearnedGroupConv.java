@@ -88,7 +88,12 @@ public final class LearnedGroupConv extends AbstractBlock {
         }
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray m = ps.getValue(mask, x.getDevice(), false);
-        return Conv2d.conv2d(x, w.mul(m), null, ONE, ZERO, ONE, 1);
+        // An op's result belongs to its first operand's manager: W⊙M would land in the model's
+        // long-lived manager and leak (with its autograd graph) on every forward. Hand it to the
+        // batch's manager instead.
+        NDArray masked = w.mul(m);
+        masked.attach(x.getManager());
+        return Conv2d.conv2d(x, masked, null, ONE, ZERO, ONE, 1);
     }
 
     @Override
@@ -176,13 +181,15 @@ public final class LearnedGroupConv extends AbstractBlock {
 
     /**
      * Group-lasso term of this layer (spec §2.5): Σ_g Σ_j sqrt(max(Σ_t (W⊙M)[g+tG, j]², 1e-6)), or
-     * {@code null} once the layer has reached its optimisation stage (C−1) and the term is zero.
+     * {@code null} once the layer has reached its optimisation stage (C−1) and the term is zero. The
+     * result and its temporaries belong to {@code scope} (e.g. the batch's manager).
      */
-    public NDArray lassoLoss() {
+    public NDArray lassoLoss(NDManager scope) {
         if (stage >= condenseFactor - 1) {
             return null;
         }
         NDArray wm = weight.getArray().mul(mask.getArray());
+        wm.attach(scope); // see forwardInternal: keep temporaries out of the model's manager
         // Row o = t·G + g, so (O/G, G, R) puts the members of group g at [:, g, :].
         return wm.reshape(outChannels / groups, groups, inChannels)
                 .square().sum(new int[] {0}).maximum(1e-6f).sqrt().sum();

@@ -20,6 +20,31 @@ package dev.condensenet.training.model;
 public record ModelCounts(long trainParams, long trainParamsOfficial, long trainFlops,
                           long convertedParams, long convertedFlops) {
 
+    /**
+     * Multiply-adds the masked training form really executes per image: §1.7 rules, but every learned
+     * group conv at its full dense cost (the mask saves nothing until conversion).
+     */
+    public static long executedMaskedFlops(CondenseNetConfig config) {
+        ModelCounts c = of(config);
+        long lgcSparse = 0;
+        long lgcDense = 0;
+        long ch = config.stemChannels();
+        long h = config.stemOutputSize();
+        for (int m = 0; m < config.blocks(); m++) {
+            if (m > 0) {
+                h /= 2;
+            }
+            long k = config.growth(m);
+            for (int l = 0; l < config.stage(m); l++) {
+                long dense = ch * config.bottleneck() * k * h * h;
+                lgcDense += dense;
+                lgcSparse += dense / config.condenseFactor();
+                ch += k;
+            }
+        }
+        return c.trainFlops() - lgcSparse + lgcDense;
+    }
+
     /** Counts both forms of the network described by {@code config}. */
     public static ModelCounts of(CondenseNetConfig config) {
         int g = config.groups();

@@ -172,7 +172,7 @@ public final class TrainingRun implements AutoCloseable {
                         NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                         NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
                         if (settings.groupLasso() > 0) {
-                            NDArray lasso = condenser.lassoLoss();
+                            NDArray lasso = condenser.lassoLoss(batch.getManager());
                             if (lasso != null) {
                                 loss = loss.add(lasso.mul(settings.groupLasso()));
                             }

@@ -80,8 +80,24 @@ class MainTest {
     }
 
     @Test
+    void benchSmokeRunsEveryFormAndReportsJson() {
+        Result r = run("bench", "--stages", "1-1", "--growth", "8-16", "--in-channels", "1", "--image-size", "8",
+                "--batch-sizes", "1,4", "--seconds", "0.05", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertTrue(o.get("gemmGflops").getAsDouble() > 0);
+        assertTrue(o.has("device") && o.has("threads"));
+        assertEquals(6, o.getAsJsonArray("results").size());
+        for (var e : o.getAsJsonArray("results")) {
+            JsonObject row = e.getAsJsonObject();
+            assertTrue(row.get("imagesPerSec").getAsDouble() > 0, row.toString());
+            assertTrue(row.has("form") && row.has("batchSize") && row.has("msPerBatch"));
+        }
+    }
+
+    @Test
     void everySubcommandHasHelp() {
-        for (String cmd : new String[] {"info", "verify-conversion", "train", "eval", "condense", "samples"}) {
+        for (String cmd : new String[] {"info", "verify-conversion", "train", "eval", "condense", "samples", "bench"}) {
             Result r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage:"), cmd);

@@ -75,12 +75,12 @@ class LearnedGroupConvTest {
             assertEquals(s, first.stage());
             assertEquals(4 * s, first.count());
             assertArrayEquals(expectedAlive[s], first.aliveColumnsPerGroup());
-            assertEquals(s == 3 ? null : Boolean.TRUE, first.lassoLoss() == null ? null : Boolean.TRUE);
+            assertEquals(s == 3 ? null : Boolean.TRUE, first.lassoLoss(manager) == null ? null : Boolean.TRUE);
         }
         float[] before = first.mask().getArray().toFloatArray();
         assertEquals(-1, condenser.update(0.9));
         assertArrayEquals(before, first.mask().getArray().toFloatArray());
-        assertNull(condenser.lassoLoss());
+        assertNull(condenser.lassoLoss(manager));
         assertTrue(condenser.isFullyCondensed());
         assertEquals(0.75, condenser.sparsity(), 1e-12);
     }
@@ -147,7 +147,7 @@ class LearnedGroupConvTest {
                 expected += Math.sqrt(Math.max(sq, 1e-6));
             }
         }
-        NDArray lasso = lgc.lassoLoss();
+        NDArray lasso = lgc.lassoLoss(manager);
         assertEquals(expected, lasso.getFloat(), expected * 1e-6);
         lgc.condenseTo(1);
         // Pruned blocks contribute exactly sqrt(1e-6) = 1e-3 each: 4 groups × 4 columns.
@@ -163,7 +163,25 @@ class LearnedGroupConvTest {
                 afterPrune += Math.sqrt(Math.max(sq, 1e-6));
             }
         }
-        assertEquals(afterPrune, lgc.lassoLoss().getFloat(), afterPrune * 1e-6);
+        assertEquals(afterPrune, lgc.lassoLoss(manager).getFloat(), afterPrune * 1e-6);
+    }
+
+    @Test
+    void trainingForwardsLeaveNothingInTheModelsManager() {
+        CondenseNetConfig config = Presets.get("fmnist-26");
+        SequentialBlock net = CondenseNet.builder().setConfig(config).build();
+        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 2));
+        new Condenser(net).update(0.1);
+        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
+        int before = manager.getManagedArrays().size();
+        for (int i = 0; i < 3; i++) {
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray x = batch.randomNormal(CondenseNet.inputShape(config, 2));
+                net.forward(ps, new ai.djl.ndarray.NDList(x), true);
+                new Condenser(net).lassoLoss(batch);
+            }
+        }
+        assertEquals(before, manager.getManagedArrays().size(), "arrays leaked into the long-lived manager");
     }
 
     @Test
