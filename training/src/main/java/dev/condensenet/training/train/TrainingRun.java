@@ -146,7 +146,7 @@ public final class TrainingRun implements AutoCloseable {
     private void trainEpoch(int epoch, long batches) {
         train.setEpoch(epoch);
         // Dropout's torch RNG is re-seeded per epoch: a resumed epoch draws the same masks.
-        Engine.getEngine("PyTorch").setRandomSeed((int) AugmentedDatasetSeeds.forEpoch(settings.seed(), epoch));
+        Engine.getEngine("PyTorch").setRandomSeed(epochSeed(settings.seed(), epoch));
         double lossSum = 0;
         long correct = 0;
         long seen = 0;
@@ -285,13 +285,8 @@ public final class TrainingRun implements AutoCloseable {
         model.close();
     }
 
-    /** Seeds derived from the run seed. */
-    static final class AugmentedDatasetSeeds {
-        private AugmentedDatasetSeeds() {
-        }
-
-        static long forEpoch(long seed, int epoch) {
-            return (seed * 1_000_003L + epoch * 7919L + 17) & 0x7fffffff;
-        }
+    /** The torch seed of an epoch, derived from the run seed. */
+    static int epochSeed(long seed, int epoch) {
+        return (int) ((seed * 1_000_003L + epoch * 7919L + 17) & 0x7fffffff);
     }
 }
