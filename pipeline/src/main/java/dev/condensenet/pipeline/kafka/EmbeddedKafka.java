@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -28,12 +29,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final int port;
+    private final int controllerPort;
+    private final Map<String, String> saslUsers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port) {
+    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, int port, int controllerPort,
+                          Map<String, String> saslUsers) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
+        this.controllerPort = controllerPort;
+        this.saslUsers = saslUsers;
     }
 
     /** Starts a broker with its data in a new temporary directory (deleted on close), on a free port. */
@@ -52,17 +58,37 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port    client port, 0 for a free one
      */
     public static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose) {
+        return start(dataDir, port, 0, deleteOnClose, null);
+    }
+
+    /**
+     * Starts a broker with every setting explicit, e.g. to restart one: the same data directory, client
+     * and controller ports give the same cluster back (its topics, offsets and transactions).
+     *
+     * @param controllerPort KRaft controller port, 0 for a free one
+     * @param saslUsers      null for a PLAINTEXT client listener; else user → password for a
+     *                       SASL_PLAINTEXT listener with mechanism PLAIN (clients must authenticate)
+     */
+    public static EmbeddedKafka start(Path dataDir, int port, int controllerPort, boolean deleteOnClose,
+                                      Map<String, String> saslUsers) {
         int clientPort = port > 0 ? port : freePort();
-        int controllerPort = freePort();
+        int ctlPort = controllerPort > 0 ? controllerPort : freePort();
+        String client = saslUsers == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + ctlPort);
+        p.put("listeners", client + "://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + ctlPort);
+        p.put("advertised.listeners", client + "://127.0.0.1:" + clientPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", client);
+        p.put("listener.security.protocol.map", client + ":" + client + ",CONTROLLER:PLAINTEXT");
+        if (saslUsers != null) {
+            // The controller listener stays PLAINTEXT on loopback; only clients authenticate.
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainJaas(saslUsers));
+        }
         p.put("log.dirs", dataDir.toAbsolutePath().toString());
         // One node: every internal topic at replication factor 1, or transactional producers hang.
         p.put("offsets.topic.replication.factor", "1");
@@ -87,10 +113,32 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(server, dataDir, deleteOnClose, clientPort);
+            return new EmbeddedKafka(server, dataDir, deleteOnClose, clientPort, ctlPort, saslUsers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Broker side of SASL/PLAIN: the first user is the broker's own identity, all may log in. */
+    private static String plainJaas(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("SASL needs at least one user");
+        }
+        Map.Entry<String, String> self = users.entrySet().iterator().next();
+        StringBuilder b = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"").append(self.getKey()).append("\" password=\"").append(self.getValue()).append('"');
+        users.forEach((u, pw) -> b.append(" user_").append(u).append("=\"").append(pw).append('"'));
+        return b.append(';').toString();
+    }
+
+    /** Client settings for a SASL/PLAIN login (what a {@code --kafka-properties} file would hold). */
+    public static Properties saslPlainClient(String user, String password) {
+        Properties p = new Properties();
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + user + "\" password=\"" + password + "\";");
+        return p;
     }
 
     private static void format(Path dataDir, Properties p) throws IOException {
@@ -126,6 +174,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Stops this broker (keeping its data) and starts it again on the same ports and data directory,
+     * as a broker restart in production; clients see it go away and come back.
+     *
+     * @param down how long it stays away
+     */
+    public EmbeddedKafka restart(java.time.Duration down) throws InterruptedException {
+        if (deleteOnClose) {
+            throw new IllegalStateException("restart needs a broker that keeps its data (deleteOnClose false)");
+        }
+        close();
+        Thread.sleep(down.toMillis());
+        return start(dataDir, port, controllerPort, false, saslUsers);
     }
 
     @Override

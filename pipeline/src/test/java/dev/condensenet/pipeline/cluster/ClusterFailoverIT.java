@@ -1,0 +1,248 @@
+package dev.condensenet.pipeline.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.condensenet.pipeline.frames.TestImages;
+import dev.condensenet.pipeline.kafka.EmbeddedKafka;
+import dev.condensenet.pipeline.kafka.FrameProducer;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.kafka.TopicReader;
+import dev.condensenet.training.model.ModelDirectory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The job jar on a real multi-process Flink session cluster (JobManager + TaskManagers as separate JVMs,
+ * submitted with {@code flink run}), against a Kafka broker in this JVM:
+ *
+ * <ol>
+ *   <li>exactly-once job; {@code kill -9} of a TaskManager running it mid-stream, a replacement started:
+ *       the job restores its last checkpoint, and a read_committed consumer sees every frame exactly once;
+ *   <li>the broker stopped and restarted mid-stream: the job rides it out, still exactly once;
+ *   <li>a second job (at-least-once) on the TaskManagers that already ran the first: it starts (libtorch
+ *       is loaded once, parent-first, not per job classloader) and every frame arrives at least once.
+ * </ol>
+ *
+ * Runs in the integration-test phase (after package built the job jar); see pipeline/pom.xml.
+ */
+@EnabledIfSystemProperty(named = "condensenet.phase", matches = "integration-test",
+        disabledReason = "needs the job jar: runs in the integration-test phase of mvn verify")
+@Timeout(480)
+class ClusterFailoverIT {
+    static final Path JOB_JAR = Path.of("target", "condensenet-pipeline-job.jar");
+
+    @Test
+    void survivesTaskManagerKillBrokerRestartAndASecondJob() throws Exception {
+        // Not a @TempDir: the processes' logs stay in target/ for a look after a failure (CI artifacts).
+        Path tmp = FlinkProcessCluster.emptyDir(Path.of("target", "cluster-it").toAbsolutePath());
+        assertTrue(Files.isRegularFile(JOB_JAR), JOB_JAR.toAbsolutePath() + " (built by the package phase)");
+        Path model = tmp.resolve("untrained-fmnist-26");
+        ModelDirectory.writeUntrained(model, "fmnist-26");
+        EmbeddedKafka kafka = EmbeddedKafka.start(Files.createDirectories(tmp.resolve("kafka")), 0, 0, false, null);
+        try (FlinkProcessCluster flink = FlinkProcessCluster.start(tmp.resolve("flink"), 1)) {
+            try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+                KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1,
+                        "frames-2", 2, "predictions-2", 1, "dead-letters-2", 1), (short) 1);
+            }
+            flink.startTaskManager("tm-1");
+            flink.startTaskManager("tm-2");
+            flink.awaitTaskManagers(Duration.ofSeconds(90), "tm-1", "tm-2");
+            String bootstrap = kafka.bootstrapServers();
+
+            String job1 = flink.submit(JOB_JAR.toAbsolutePath(), List.of("--bootstrap-servers", bootstrap,
+                    "--model", model.toString(), "--guarantee", "exactly-once", "--checkpoint-interval", "2000",
+                    "--checkpoint-dir", tmp.resolve("checkpoints").toUri().toString(), "--restart-delay-ms", "1000",
+                    "--max-batch", "8", "--parallelism", "2", "--transactional-id-prefix", "cluster-eo"));
+            flink.awaitAllTasksRunning(job1, Duration.ofSeconds(120));
+
+            try (FrameProducer producer = new FrameProducer(bootstrap, producerProps(), "frames");
+                 Outputs out = new Outputs(bootstrap, "predictions", "dead-letters")) {
+                // Phase 1: output is committed, so there is a checkpoint to return to.
+                send(producer, "a", 0, 60, 0);
+                out.awaitFrames(60, Duration.ofSeconds(90));
+
+                // Phase 2: kill -9 a TaskManager running the job while frames stream in.
+                CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> send(producer, "b", 0, 90, 20));
+                Thread.sleep(1500);
+                List<String> running = flink.taskManagersOf(job1);
+                assertEquals(2, running.size(), "one subtask per TaskManager: " + running);
+                long restoredBefore = restoredCheckpoint(flink, job1);
+                flink.jvm("tm-1").kill();
+                flink.startTaskManager("tm-3");
+                streaming.get();
+                flink.awaitTaskManagers(Duration.ofSeconds(60), "tm-2", "tm-3");
+                out.awaitFrames(150, Duration.ofSeconds(150));
+                long restored = restoredCheckpoint(flink, job1);
+                assertTrue(restored > 0 && restored != restoredBefore,
+                        "the job was restored from a checkpoint: " + flink.checkpoints(job1).get("latest"));
+                System.out.printf("TaskManager tm-1 killed; job restored checkpoint %d and now runs on %s%n",
+                        restored, flink.taskManagersOf(job1));
+
+                int failuresBefore = failures(flink, job1);
+
+                // Phase 3: the broker goes away mid-stream and comes back on the same port and data.
+                streaming = CompletableFuture.runAsync(() -> send(producer, "c", 0, 90, 30));
+                Thread.sleep(1000);
+                kafka = kafka.restart(Duration.ofSeconds(3));
+                streaming.get();
+                out.awaitFrames(240, Duration.ofSeconds(180));
+                out.drain(Duration.ofSeconds(5)); // a late duplicate would show here
+
+                out.assertEachFrameExactlyOnce(expectedIds(Map.of("a", 60, "b", 90, "c", 90)));
+                assertEquals("RUNNING", flink.jobState(job1));
+                System.out.printf("exactly-once on the cluster: %s; job failures: %d after the kill, %d more "
+                        + "during the broker restart%n", out.summary(), failuresBefore, failures(flink, job1) - failuresBefore);
+            }
+
+            // A second job on TaskManagers that already loaded libtorch for the first one.
+            List<String> hosts = flink.taskManagersOf(job1);
+            flink.cancel(job1);
+            String job2 = flink.submit(JOB_JAR.toAbsolutePath(), List.of("--bootstrap-servers", kafka.bootstrapServers(),
+                    "--model", model.toString(), "--guarantee", "at-least-once", "--input-topic", "frames-2",
+                    "--output-topic", "predictions-2", "--dlq-topic", "dead-letters-2", "--max-batch", "8",
+                    "--parallelism", "2", "--restart-delay-ms", "1000", "--checkpoint-interval", "2000"));
+            try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), producerProps(), "frames-2");
+                 Outputs out = new Outputs(kafka.bootstrapServers(), "predictions-2", "dead-letters-2")) {
+                send(producer, "d", 0, 60, 0);
+                out.awaitFrames(60, Duration.ofSeconds(120));
+                out.assertEachFrameAtLeastOnce(expectedIds(Map.of("d", 60)));
+                assertEquals(hosts.stream().sorted().toList(), flink.taskManagersOf(job2).stream().sorted().toList(),
+                        "the second job runs on the TaskManagers the first one used");
+                assertEquals("RUNNING", flink.jobState(job2));
+                assertEquals(0, failures(flink, job2),
+                        "the second job never failed: " + flink.exceptions(job2));
+            }
+            String logs = flink.taskManagerLogs();
+            assertFalse(logs.contains("already loaded in another classloader"), "libtorch loaded once per JVM");
+            assertFalse(logs.contains("UnsatisfiedLinkError"), "no native library errors on the TaskManagers");
+        } finally {
+            kafka.close();
+        }
+    }
+
+    /** Frames {@code <prefix>-<i>}: small PNGs, every tenth malformed (dead-lettered). */
+    static void send(FrameProducer producer, String prefix, int from, int to, int fps) {
+        for (int i = from; i < to; i++) {
+            int v = i;
+            byte[] value = i % 10 == 9 ? ("garbage " + i).getBytes(StandardCharsets.UTF_8)
+                    : TestImages.encode(TestImages.gray(28, 28, (x, y) -> (x * v + y * 3) & 0xff), "png");
+            producer.send("cam-" + (i % 3), prefix + "-" + i, System.currentTimeMillis(), value);
+            if (fps > 0) {
+                try {
+                    Thread.sleep(1000 / fps);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        producer.flush();
+    }
+
+    static List<String> expectedIds(Map<String, Integer> counts) {
+        List<String> ids = new ArrayList<>();
+        counts.forEach((prefix, n) -> {
+            for (int i = 0; i < n; i++) {
+                ids.add(prefix + "-" + i);
+            }
+        });
+        return ids;
+    }
+
+    /** Producer that keeps retrying through a broker restart (the frames' source must not lose them). */
+    static Properties producerProps() {
+        Properties p = new Properties();
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("delivery.timeout.ms", "120000");
+        return p;
+    }
+
+    static long restoredCheckpoint(FlinkProcessCluster flink, String job) {
+        JsonNode restored = flink.checkpoints(job).path("latest").path("restored");
+        return restored.isMissingNode() || restored.isNull() ? -1 : restored.path("id").asLong(-1);
+    }
+
+    /** How often the job failed (and restarted) so far. */
+    static int failures(FlinkProcessCluster flink, String job) {
+        return flink.exceptions(job).path("exceptionHistory").path("entries").size();
+    }
+
+    /** read_committed readers of both output topics, counting frame ids. */
+    static final class Outputs implements AutoCloseable {
+        final TopicReader predictions;
+        final TopicReader deadLetters;
+
+        Outputs(String bootstrap, String predictionTopic, String dlqTopic) {
+            predictions = new TopicReader(bootstrap, predictionTopic, true);
+            deadLetters = new TopicReader(bootstrap, dlqTopic, true);
+        }
+
+        void awaitFrames(int n, Duration timeout) {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (predictions.records().size() + deadLetters.records().size() < n) {
+                if (System.nanoTime() > end) {
+                    throw new AssertionError("timed out waiting for " + n + " outputs; " + summary());
+                }
+                predictions.drain(Duration.ofMillis(300));
+                deadLetters.drain(Duration.ofMillis(100));
+            }
+        }
+
+        void drain(Duration d) {
+            predictions.drain(d);
+            deadLetters.drain(Duration.ofMillis(500));
+        }
+
+        Map<String, Integer> counts() {
+            Map<String, Integer> c = new HashMap<>();
+            for (TopicReader r : List.of(predictions, deadLetters)) {
+                for (ConsumerRecord<byte[], byte[]> rec : r.records()) {
+                    c.merge(new String(rec.headers().lastHeader("frame-id").value(), StandardCharsets.UTF_8), 1,
+                            Integer::sum);
+                }
+            }
+            return c;
+        }
+
+        void assertEachFrameExactlyOnce(List<String> ids) {
+            Map<String, Integer> c = counts();
+            List<String> wrong = ids.stream().filter(id -> c.getOrDefault(id, 0) != 1).toList();
+            assertTrue(wrong.isEmpty(), "frames not seen exactly once: " + wrong.stream()
+                    .map(id -> id + "=" + c.getOrDefault(id, 0)).toList());
+            assertEquals(ids.size(), c.size(), "no output for frames never sent");
+        }
+
+        void assertEachFrameAtLeastOnce(List<String> ids) {
+            Map<String, Integer> c = counts();
+            List<String> missing = ids.stream().filter(id -> !c.containsKey(id)).toList();
+            assertTrue(missing.isEmpty(), "frames lost: " + missing);
+        }
+
+        String summary() {
+            return predictions.records().size() + " predictions, " + deadLetters.records().size() + " dead letters";
+        }
+
+        @Override
+        public void close() {
+            predictions.close();
+            deadLetters.close();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.condensenet.pipeline.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condensenet.pipeline.frames.BadFrames;
+import dev.condensenet.pipeline.frames.TestImages;
+import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.kafka.EmbeddedKafka;
+import dev.condensenet.pipeline.kafka.FrameProducer;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.kafka.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind in {@code testdata/bad-frames/} sent through Kafka and the whole job, interleaved with good
+ * frames, with restarts switched off: one failure caused by a frame would fail the job (and this test).
+ * Each record must come out exactly once, with its documented outcome; good frames are all classified.
+ */
+@Timeout(240)
+class BadFramesPipelineTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void badFramesAreClassifiedOrDeadLetteredAndNeverFailTheJob() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+                KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
+            }
+            JobOptions o = new JobOptions();
+            o.bootstrapServers = kafka.bootstrapServers();
+            o.model = TestFrames.modelOrUntrained(tmp);
+            o.maxFrameBytes = BadFrames.MAX_FRAME_BYTES;
+            o.maxBatch = 8;
+            o.checkpointIntervalMs = 1000;
+            Configuration noRestarts = StreamingJob.flinkConfig(o);
+            noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(noRestarts);
+            env.setParallelism(2);
+            env.enableCheckpointing(o.checkpointIntervalMs);
+            Properties client = new Properties();
+            PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
+                    KafkaWiring.deadLetterSink(o, client),
+                    DjlPredictorFactory.of(o.model, DjlPredictorFactory.DeviceChoice.CPU, 1), o);
+            JobClient job = env.executeAsync("bad-frames-test");
+            try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), new Properties(), "frames");
+                 TopicReader predictions = new TopicReader(kafka.bootstrapServers(), "predictions", true);
+                 TopicReader deadLetters = new TopicReader(kafka.bootstrapServers(), "dead-letters", true)) {
+                List<BadFrames.Row> rows = BadFrames.rows();
+                Map<Integer, Future<RecordMetadata>> unnamed = new HashMap<>();
+                List<String> goodIds = new ArrayList<>();
+                int good = 0;
+                for (int i = 0; i < rows.size(); i++) {
+                    for (int k = 0; k < 3; k++, good++) { // three good frames before each bad one
+                        int v = good;
+                        goodIds.add("good-" + v);
+                        producer.send("cam-" + (v % 2), "good-" + v, System.currentTimeMillis(),
+                                TestImages.encode(TestImages.gray(28, 28, (x, y) -> (x * v + y) & 0xff), "png"));
+                    }
+                    BadFrames.Row row = rows.get(i);
+                    Future<RecordMetadata> sent = producer.sendRaw(row.key() == null ? null
+                            : new String(row.key(), StandardCharsets.UTF_8), row.value(), row.kafkaHeaders());
+                    if (row.frameId() == null) {
+                        unnamed.put(i, sent);
+                    }
+                }
+                producer.flush();
+                // Expected outcome by frame id (records without a frame-id header get their coordinates).
+                Map<String, BadFrames.Row> expected = new LinkedHashMap<>();
+                for (int i = 0; i < rows.size(); i++) {
+                    RecordMetadata m = unnamed.containsKey(i) ? unnamed.get(i).get() : null;
+                    expected.put(m == null ? rows.get(i).frameId() : m.topic() + "-" + m.partition() + "-" + m.offset(),
+                            rows.get(i));
+                }
+                int total = goodIds.size() + rows.size();
+                long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+                while (predictions.records().size() + deadLetters.records().size() < total) {
+                    assertTrue(System.nanoTime() < deadline, "timed out: " + predictions.records().size()
+                            + " predictions + " + deadLetters.records().size() + " dead letters of " + total);
+                    assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "a frame failed the job");
+                    predictions.drain(Duration.ofMillis(300));
+                    deadLetters.drain(Duration.ofMillis(100));
+                }
+                predictions.drain(Duration.ofSeconds(1));
+                deadLetters.drain(Duration.ofMillis(300));
+                assertEquals(JobStatus.RUNNING, job.getJobStatus().get(), "the job never failed");
+
+                Map<String, String> outcome = new HashMap<>();
+                List<String> twice = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> r : predictions.records()) {
+                    if (outcome.put(header(r, "frame-id"), BadFrames.CLASSIFIED) != null) {
+                        twice.add(header(r, "frame-id"));
+                    }
+                }
+                for (ConsumerRecord<byte[], byte[]> r : deadLetters.records()) {
+                    String id = header(r, "frame-id") != null ? header(r, "frame-id")
+                            : header(r, "source-topic") + "-" + header(r, "source-partition") + "-" + header(r, "source-offset");
+                    if (outcome.put(id, header(r, "error-class")) != null) {
+                        twice.add(id);
+                    }
+                    BadFrames.Row row = expected.get(id);
+                    assertTrue(row != null, "dead letter for an unexpected frame " + id + ": " + header(r, "error"));
+                    assertArrayEquals(row.value(), r.value(), id + ": original value kept");
+                    assertTrue(!header(r, "error").isBlank(), id + " has a reason");
+                }
+                assertTrue(twice.isEmpty(), "frames seen twice: " + twice);
+                goodIds.forEach(id -> assertEquals(BadFrames.CLASSIFIED, outcome.get(id), id));
+                List<String> wrong = new ArrayList<>();
+                expected.forEach((id, row) -> {
+                    if (!row.expected().equals(outcome.get(id))) {
+                        wrong.add(row.file() + " (" + row.kind() + "): expected " + row.expected() + ", got "
+                                + outcome.get(id));
+                    }
+                });
+                assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+                assertEquals(total, outcome.size(), "nothing else came out");
+                System.out.printf("bad frames: %d kinds among %d good frames, all accounted for; job never failed%n",
+                        rows.size(), goodIds.size());
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
