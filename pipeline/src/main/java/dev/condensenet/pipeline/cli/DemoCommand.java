@@ -79,6 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "no model in testdata/models/: train one (see README) or pass --model DIR"));
         Path imageDir = images != null ? images : Testdata.fashionMnistSample().orElseThrow(() ->
                 new StreamingJob.SetupException("no testdata/fashion-mnist-sample/: pass --images DIR"));
+        StreamingJob.checkModel(modelDir); // before the broker and Flink start: a bad model fails in a second
         List<DemoFrames.Frame> frames = DemoFrames.load(imageDir, limit);
         Progress progress = new Progress(System.err);
         progress.show("starting Kafka (in-JVM) ...", false);

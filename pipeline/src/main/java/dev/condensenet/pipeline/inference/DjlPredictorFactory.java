@@ -8,11 +8,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoopTranslator;
 import dev.condensenet.training.engine.TorchRuntime;
 import dev.condensenet.training.model.ModelDirectory;
+import dev.condensenet.training.model.ModelDirectoryException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
  * Loads a CondenseNet model directory with DJL (PyTorch) inside the task. The directory is read on the
@@ -65,17 +67,27 @@ public final class DjlPredictorFactory implements PredictorFactory {
         return spec;
     }
 
+    /**
+     * Loads the model in a task. A missing or damaged model directory fails the job at once, without
+     * restarts ({@link SuppressRestartsException}): reading the same files again gives the same error,
+     * and a restart loop would only bury the one-line reason under retries.
+     */
     @Override
     public BatchPredictor open(RuntimeContext context, int maxBatch) throws Exception {
         Engine engine = TorchRuntime.init(threads);
         Device d = resolve(engine, context);
-        ModelDirectory md = ModelDirectory.open(Path.of(modelDir));
-        if (md.inChannels() != spec.channels || md.imageSize() != spec.height
-                || md.classNames().size() != spec.numClasses()) {
-            throw new IllegalStateException("model directory " + modelDir
-                    + " changed since the job was submitted: resubmit the job");
+        Model model;
+        try {
+            ModelDirectory md = ModelDirectory.open(Path.of(modelDir));
+            if (md.inChannels() != spec.channels || md.imageSize() != spec.height
+                    || md.classNames().size() != spec.numClasses()) {
+                throw new ModelDirectoryException("model directory " + modelDir
+                        + " changed since the job was submitted: resubmit the job");
+            }
+            model = md.loadModel(d);
+        } catch (ModelDirectoryException e) {
+            throw new SuppressRestartsException(e);
         }
-        Model model = md.loadModel(d);
         try {
             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
             DjlBatchPredictor p = new DjlBatchPredictor(model, predictor, spec, maxBatch, d.isGpu());

@@ -115,6 +115,20 @@ public final class StreamingJob implements Callable<Integer> {
         return new Prepared(env, model.spec(), parallelism);
     }
 
+    /**
+     * Reads a model directory and loads its parameters once in this JVM: a missing, truncated or
+     * mismatched model is a one-line setup error before anything else starts.
+     */
+    public static ModelSpec checkModel(java.nio.file.Path dir) throws SetupException {
+        try {
+            DjlPredictorFactory f = DjlPredictorFactory.of(dir, DjlPredictorFactory.DeviceChoice.CPU, 1);
+            f.checkLoads();
+            return f.spec();
+        } catch (ModelDirectoryException e) {
+            throw new SetupException(e.getMessage());
+        }
+    }
+
     /** Job-level settings; a cluster's own configuration still applies to everything not set here. */
     public static Configuration flinkConfig(JobOptions o) {
         Configuration conf = new Configuration();
