@@ -20,7 +20,13 @@ public final class TopicReader implements AutoCloseable {
      * @param readCommitted read only committed transactions, as a consumer of exactly-once output must
      */
     public TopicReader(String bootstrap, String topic, boolean readCommitted) {
+        this(bootstrap, topic, readCommitted, new Properties());
+    }
+
+    /** @param extra client settings first (e.g. SASL), the reader's own on top */
+    public TopicReader(String bootstrap, String topic, boolean readCommitted, Properties extra) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
