@@ -10,6 +10,7 @@ import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
+import dev.condensenet.pipeline.model.BadModels;
 import dev.condensenet.training.model.ModelDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       the job restores its last checkpoint, and a read_committed consumer sees every frame exactly once;
  *   <li>the broker stopped and restarted mid-stream: the job rides it out, still exactly once;
  *   <li>a second job (at-least-once) on the TaskManagers that already ran the first: it starts (libtorch
- *       is loaded once, parent-first, not per job classloader) and every frame arrives at least once.
+ *       is loaded once, parent-first, not per job classloader); after another {@code kill -9} every frame
+ *       still arrives at least once;
+ *   <li>a job with truncated parameters fails at once without restarts, naming the file; a missing model
+ *       directory is refused by {@code flink run} with one line and exit code 2.
  * </ol>
  *
  * Runs in the integration-test phase (after package built the job jar); see pipeline/pom.xml.
@@ -119,15 +123,42 @@ class ClusterFailoverIT {
                     "--parallelism", "2", "--restart-delay-ms", "1000", "--checkpoint-interval", "2000"));
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), producerProps(), "frames-2");
                  Outputs out = new Outputs(kafka.bootstrapServers(), "predictions-2", "dead-letters-2")) {
-                send(producer, "d", 0, 60, 0);
-                out.awaitFrames(60, Duration.ofSeconds(120));
-                out.assertEachFrameAtLeastOnce(expectedIds(Map.of("d", 60)));
+                send(producer, "d", 0, 40, 0);
+                out.awaitFrames(40, Duration.ofSeconds(120));
                 assertEquals(hosts.stream().sorted().toList(), flink.taskManagersOf(job2).stream().sorted().toList(),
                         "the second job runs on the TaskManagers the first one used");
+                assertEquals(0, failures(flink, job2), "the second job started cleanly: " + flink.exceptions(job2));
+
+                // At-least-once through a kill -9 as well: replays may duplicate, nothing may be lost.
+                CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> send(producer, "d", 40, 100, 20));
+                Thread.sleep(1000);
+                flink.jvm(hosts.get(0)).kill();
+                flink.startTaskManager("tm-4");
+                streaming.get();
+                out.awaitFrames(100, Duration.ofSeconds(150));
+                out.drain(Duration.ofSeconds(3));
+                out.assertEachFrameAtLeastOnce(expectedIds(Map.of("d", 100)));
                 assertEquals("RUNNING", flink.jobState(job2));
-                assertEquals(0, failures(flink, job2),
-                        "the second job never failed: " + flink.exceptions(job2));
+                System.out.printf("at-least-once on the cluster: %s for 100 frames after killing %s%n", out.summary(),
+                        hosts.get(0));
             }
+
+            // A model the client cannot judge (it reads config.json only): the job fails at once, no restarts.
+            flink.cancel(job2);
+            Path truncated = BadModels.TRUNCATED_PARAMETERS.create(model, tmp);
+            String job3 = flink.submit(JOB_JAR.toAbsolutePath(), List.of("--bootstrap-servers", kafka.bootstrapServers(),
+                    "--model", truncated.toString(), "--restart-delay-ms", "120000", "--parallelism", "1"));
+            flink.awaitJobState(job3, "FAILED", Duration.ofSeconds(60)); // a restart would wait 120 s first
+            String trace = flink.exceptions(job3).path("exceptionHistory").path("entries").get(0).path("stacktrace").asText();
+            assertTrue(trace.contains("SuppressRestartsException") && trace.contains(BadModels.TRUNCATED_PARAMETERS.message),
+                    "fails without restarts, saying which file: " + trace);
+            // What the client can judge is refused before submission: one line, exit code 2.
+            FlinkProcessCluster.ClientResult missing = flink.flinkRun(JOB_JAR.toAbsolutePath(), List.of(
+                    "--bootstrap-servers", kafka.bootstrapServers(), "--model", tmp.resolve("no-such-model").toString()),
+                    Duration.ofSeconds(120));
+            assertEquals(2, missing.exitCode(), missing.output());
+            assertTrue(missing.output().contains("error: model directory " + tmp.resolve("no-such-model")
+                    + " does not exist"), missing.output());
             String logs = flink.taskManagerLogs();
             assertFalse(logs.contains("already loaded in another classloader"), "libtorch loaded once per JVM");
             assertFalse(logs.contains("UnsatisfiedLinkError"), "no native library errors on the TaskManagers");
