@@ -12,6 +12,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,6 +49,12 @@ public final class PipelineGraph {
         // Operators hand records to the next chained operator by reference; the decoder reuses its
         // output frame and the batcher copies it at once (see DecodedFrame), which this requires.
         env.getConfig().enableObjectReuse();
+        // Every record type is a POJO of strings, numbers and arrays, serialized field by field. With
+        // generic types off, a type that would fall back to Kryo (a general object-graph serializer)
+        // fails the job when it is built instead of being shipped between tasks and into state.
+        Configuration serialization = new Configuration();
+        serialization.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(serialization);
         DataStream<FrameRecord> frames = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "frames")
                 .uid("frames-source");
