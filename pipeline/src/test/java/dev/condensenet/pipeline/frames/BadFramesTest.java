@@ -63,6 +63,8 @@ class BadFramesTest {
             float[] reference = decodeGood(h, good, -1).clone();
             List<String> failures = new ArrayList<>();
             long offset = 0;
+            long totalMs = 0;
+            long maxAllocated = 0;
             for (BadFrames.Row row : BadFrames.rows()) {
                 FrameRecord record = new FrameRecord(row.key(), row.value(), row.headerNames(), row.headerValues(),
                         "frames", 0, offset++, 1_700_000_000_000L);
@@ -77,10 +79,14 @@ class BadFramesTest {
                 }
                 assertTrue(allocated < MAX_ALLOCATED_BYTES_PER_FRAME, row.file() + " allocated " + allocated + " bytes");
                 assertTrue(ms < MAX_MILLIS_PER_FRAME, row.file() + " took " + ms + " ms");
+                totalMs += ms;
+                maxAllocated = Math.max(maxAllocated, allocated);
                 // A bad frame leaves nothing behind: the next good frame decodes exactly as the first one.
                 assertArrayEquals(reference, decodeGood(h, good, offset++), "good frame after " + row.file());
             }
             assertTrue(failures.isEmpty(), String.join("\n", failures));
+            System.out.printf("bad frames: %d kinds decoded in %d ms in all, at most %d KB allocated for one%n",
+                    BadFrames.rows().size(), totalMs, maxAllocated / 1024);
         }
     }
 
