@@ -114,7 +114,9 @@ public final class NesterovSgd extends Optimizer {
                 throw new IllegalArgumentException("optimizer buffer " + v.getName() + " has shape " + v.getShape()
                         + ", the parameter has " + w.getShape());
             }
-            NDArray copy = v.toDevice(w.getDevice(), true);
+            // A real clone on the weight's device: decoded arrays may alias the decoder's buffer.
+            NDArray onDevice = v.toDevice(w.getDevice(), false);
+            NDArray copy = onDevice.duplicate();
             copy.attach(w.getManager());
             NDArray old = velocity.put(p.getId(), copy);
             if (old != null) {

@@ -58,6 +58,7 @@ public final class TrainingRun implements AutoCloseable {
     private final NesterovSgd optimizer;
     private final Trainer trainer;
     private final List<EpochStats> history;
+    private final List<Parameter> trainable;
     private int completedEpochs;
     private int iteration;
 
@@ -115,6 +116,12 @@ public final class TrainingRun implements AutoCloseable {
         this.condenser = new Condenser(net);
         // PtModel.newTrainer unfreezes every already-loaded parameter; masks must stay fixed.
         condenser.freezeBuffers();
+        this.trainable = new ArrayList<>();
+        net.getParameters().forEach(p -> {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
+            }
+        });
         if (resumeFrom != null) {
             optimizer.importState(net.getParameters(), velocity);
             velocity.close();
@@ -166,9 +173,6 @@ public final class TrainingRun implements AutoCloseable {
                     NDArray y = batch.getLabels().singletonOrThrow();
                     float lossValue;
                     try (GradientCollector gc = trainer.newGradientCollector()) {
-                        // libtorch accumulates into .grad and nothing in this Java-side optimizer path
-                        // clears it: without this every step would apply the sum of all past gradients.
-                        gc.zeroGradients();
                         NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                         NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
                         if (settings.groupLasso() > 0) {
@@ -189,6 +193,7 @@ public final class TrainingRun implements AutoCloseable {
                                 .eq(y.toType(DataType.INT64, false)).sum().getLong();
                     }
                     trainer.step();
+                    zeroGradients();
                     long n = x.getShape().get(0);
                     lossSum += lossValue * n;
                     seen += n;
@@ -210,6 +215,22 @@ public final class TrainingRun implements AutoCloseable {
         history.add(stats);
         completedEpochs = epoch + 1;
         trainer.notifyListeners(l -> l.onEpoch(trainer));
+    }
+
+    /**
+     * Clears {@code .grad} after each step: libtorch accumulates into it and nothing on this Java-side
+     * optimizer path clears it, so every step would apply the sum of all past gradients. Called after
+     * the step because before the first backward there is no gradient tensor to clear (touching it
+     * crashes libtorch). DJL's {@code GradientCollector.zeroGradients()} would do the same but leaks one
+     * array handle per parameter per call and walks all of them again on the next call, so every
+     * iteration got slower; the handles here are closed.
+     */
+    private void zeroGradients() {
+        for (Parameter p : trainable) {
+            try (NDArray g = p.getArray().getGradient()) {
+                g.subi(g);
+            }
+        }
     }
 
     /** Test accuracy of the masked training form in eval mode. */
