@@ -62,6 +62,11 @@ public final class DjlPredictorFactory implements PredictorFactory {
         }
     }
 
+    /** The device {@link #open} picks in a task without a Flink GPU resource (e.g. GPU 0, or the CPU). */
+    public Device resolveDevice() {
+        return resolve(TorchRuntime.init(threads), null);
+    }
+
     @Override
     public ModelSpec spec() {
         return spec;

@@ -1,0 +1,152 @@
+package dev.condensenet.pipeline.bench;
+
+import dev.condensenet.pipeline.cli.PipelineCli;
+import dev.condensenet.pipeline.frames.DecodeFunction;
+import dev.condensenet.pipeline.job.JobOptions;
+import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One streaming job of the benchmark, wired exactly as {@code run}/{@code demo} wire it
+ * ({@link StreamingJob#prepare}: Kafka source → decode → micro-batch inference → Kafka sinks on a local
+ * Flink), with its own input, prediction and dead-letter topics, a producer and the output consumer.
+ */
+final class JobRun implements AutoCloseable {
+    private static final AtomicInteger POINT_IDS = new AtomicInteger();
+
+    private final JobOptions options;
+    private final KafkaProducer<byte[], byte[]> bulk;
+    private final KafkaProducer<byte[], byte[]> paced;
+    private final OutputReader reader;
+    private final int partitions;
+    private JobClient job;
+
+    /** Creates the topics {@code <prefix>-frames} (one partition per subtask), -predictions, -dead-letters. */
+    JobRun(Admin admin, JobOptions o, String prefix) {
+        this.options = o;
+        this.partitions = o.parallelism;
+        o.inputTopic = prefix + "-frames";
+        o.outputTopic = prefix + "-predictions";
+        o.dlqTopic = prefix + "-dead-letters";
+        o.groupId = "bench-" + prefix;
+        KafkaClients.ensureTopics(admin, Map.of(o.inputTopic, partitions, o.outputTopic, 1, o.dlqTopic, 1), (short) 1);
+        this.bulk = producer(o.bootstrapServers, "5");
+        this.paced = producer(o.bootstrapServers, "0"); // a camera sends each frame at once
+        this.reader = new OutputReader(o.bootstrapServers, o.outputTopic, 1, o.dlqTopic);
+        bulk.partitionsFor(o.inputTopic); // metadata now, not on the first timed send
+        paced.partitionsFor(o.inputTopic);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        return new KafkaProducer<>(p);
+    }
+
+    /** Writes {@code n} frames to the input topic as fast as possible, before or while the job runs. */
+    Point preload(SampleFrames frames, int n) {
+        Point p = newPoint(n);
+        for (int i = 0; i < n; i++) {
+            send(bulk, p, i, frames.encoded(i));
+        }
+        bulk.flush();
+        return p;
+    }
+
+    /** Sends {@code n} frames paced at {@code fps} (due frames are sent at once, then it sleeps). */
+    Point paced(SampleFrames frames, double fps, int n) {
+        Point p = newPoint(n);
+        long t0 = System.nanoTime();
+        int sent = 0;
+        while (sent < n) {
+            long due = Math.min(n, 1 + (long) ((System.nanoTime() - t0) * fps / 1e9));
+            while (sent < due) {
+                send(paced, p, sent, frames.encoded(sent));
+                sent++;
+            }
+            if (sent < n) {
+                LockSupport.parkNanos(t0 + (long) (sent * 1e9 / fps) - System.nanoTime());
+            }
+        }
+        paced.flush();
+        return p;
+    }
+
+    private Point newPoint(int n) {
+        Point p = new Point(POINT_IDS.incrementAndGet(), n);
+        reader.track(p);
+        return p;
+    }
+
+    private void send(KafkaProducer<byte[], byte[]> producer, Point p, int seq, byte[] image) {
+        int partition = seq % partitions; // spread evenly over the subtasks
+        RecordHeaders h = new RecordHeaders();
+        h.add(DecodeFunction.FRAME_ID, p.frameId(seq).getBytes(StandardCharsets.UTF_8));
+        h.add(DecodeFunction.CAPTURE_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        byte[] key = ("cam-" + (partition + 1)).getBytes(StandardCharsets.UTF_8);
+        p.sentNanos.set(seq, System.nanoTime());
+        producer.send(new ProducerRecord<>(options.inputTopic, partition, null, key, image, h));
+    }
+
+    /** Builds and starts the job as {@code run} does; {@code checkModel} also loads it here first. */
+    void start(boolean checkModel) throws StreamingJob.SetupException {
+        StreamingJob.Prepared prepared = StreamingJob.prepare(options, new Configuration(), checkModel);
+        try {
+            job = prepared.env().executeAsync("condensenet-bench-" + options.maxBatch);
+        } catch (Exception e) {
+            throw new IllegalStateException("the job did not start: " + PipelineCli.oneLine(e), e);
+        }
+    }
+
+    /** Waits for every output of {@code p}; false on timeout; throws if the job failed meanwhile. */
+    boolean await(Point p, Duration timeout) throws Exception {
+        boolean complete = reader.await(p, timeout, () -> job == null || !job.getJobExecutionResult().isDone());
+        if (!complete && job != null && job.getJobExecutionResult().isDone()) {
+            try {
+                job.getJobExecutionResult().get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the job failed: " + PipelineCli.oneLine(e), e);
+            }
+        }
+        return complete;
+    }
+
+    int unknownOutputs() {
+        return reader.unknown();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (job != null && !job.getJobExecutionResult().isDone()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+                // The local cluster stops with its job: wait, so nothing of it runs during model-only.
+                job.getJobExecutionResult().handle((r, t) -> null).get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            reader.close();
+            bulk.close(Duration.ofSeconds(5));
+            paced.close(Duration.ofSeconds(5));
+        }
+    }
+}

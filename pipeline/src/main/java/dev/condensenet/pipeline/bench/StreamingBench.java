@@ -1,0 +1,146 @@
+package dev.condensenet.pipeline.bench;
+
+import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.job.JobOptions;
+import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.pipeline.kafka.EmbeddedKafka;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.training.model.ModelDirectoryException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The streaming benchmark: an in-JVM Kafka broker and, per batch size, the job on a local Flink fed
+ * from a pre-loaded input topic (throughput = steady-state predictions/s at the output consumer), then
+ * model-only inference at that batch size through the same predictor code, with the job stopped. On
+ * the reference batch size's job, paced input rates (fractions of its measured peak) give latency
+ * percentiles: prediction read − frame sent.
+ */
+public final class StreamingBench {
+    /**
+     * @param frames      frames per point (pre-loaded per batch size; model-only runs at least as many;
+     *                    a rate point sends at most as many)
+     * @param seconds     a rate point sends for at most this long (rate × seconds frames)
+     * @param rates       fractions of the peak
+     */
+    public record Settings(Path model, Path images, int frames, double seconds, List<Integer> batchSizes,
+                           int referenceBatch, List<Double> rates, long maxDelayMs, int threads, String device,
+                           int parallelism, Duration timeout) {}
+
+    private static final double MODEL_ONLY_MIN_SECONDS = 1.0;
+
+    private final Settings s;
+    private final PrintStream log;
+
+    public StreamingBench(Settings settings, PrintStream log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    public BenchReport run() throws Exception {
+        long t0 = System.nanoTime();
+        DjlPredictorFactory factory;
+        try {
+            factory = DjlPredictorFactory.of(s.model(), DjlPredictorFactory.parseDevice(s.device()), s.threads());
+            factory.checkLoads(); // also fixes libtorch's thread count for this JVM, before anything else
+        } catch (ModelDirectoryException | IllegalArgumentException e) {
+            throw new StreamingJob.SetupException(e.getMessage());
+        }
+        SampleFrames samples = SampleFrames.load(s.images(), factory.spec().decoderSettings(
+                DecoderSettings.DEFAULT_MAX_PIXELS, DecoderSettings.DEFAULT_MAX_BYTES));
+        BenchReport report = new BenchReport();
+        report.model = factory.spec().name;
+        ai.djl.Device d = factory.resolveDevice();
+        report.device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+        report.threads = s.threads();
+        report.parallelism = s.parallelism();
+        report.maxDelayMs = s.maxDelayMs();
+        report.framesPerPoint = s.frames();
+        report.seconds = s.seconds();
+        report.referenceBatch = s.referenceBatch();
+        log.printf(Locale.ROOT, "model %s, %d sample images, device %s, %d thread(s), parallelism %d; starting Kafka%n",
+                report.model, samples.size(), report.device, s.threads(), s.parallelism());
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+            for (int batch : s.batchSizes()) {
+                BenchReport.BatchRow row = batchPoint(kafka.bootstrapServers(), admin, factory, samples, batch,
+                        report);
+                report.batches.add(row);
+            }
+        }
+        report.elapsedS = (System.nanoTime() - t0) / 1e9;
+        return report;
+    }
+
+    private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, DjlPredictorFactory factory,
+                                            SampleFrames samples, int batch, BenchReport report) throws Exception {
+        JobOptions o = new JobOptions();
+        o.bootstrapServers = bootstrap;
+        o.model = s.model();
+        o.maxBatch = batch;
+        o.maxDelayMs = s.maxDelayMs();
+        o.parallelism = s.parallelism();
+        o.inferenceThreads = s.threads();
+        o.device = s.device();
+        double pipelineFps;
+        double meanBatch;
+        boolean complete;
+        try (JobRun run = new JobRun(admin, o, "b" + batch)) {
+            Point full = run.preload(samples, s.frames());
+            count(report, full.frames);
+            run.start(false);
+            complete = run.await(full, s.timeout());
+            pipelineFps = full.steadyFps();
+            meanBatch = full.meanBatchSize();
+            tally(report, full);
+            log.printf(Locale.ROOT, "batch %4d: pipeline %8.1f frames/s (mean batch %.1f)%s%n", batch, pipelineFps,
+                    meanBatch, complete ? "" : ", INCOMPLETE: " + full.missing() + " missing");
+            if (batch == s.referenceBatch()) {
+                for (double fraction : s.rates()) {
+                    report.rates.add(ratePoint(run, samples, fraction, pipelineFps, report));
+                }
+            }
+            report.unknownOutputs += run.unknownOutputs();
+        }
+        ModelOnly.Result m = ModelOnly.measure(factory, samples, batch, s.parallelism(), s.frames(),
+                MODEL_ONLY_MIN_SECONDS);
+        log.printf(Locale.ROOT, "batch %4d: model only %6.1f frames/s (%.3f ms/batch)%n", batch, m.fps(),
+                m.msPerBatch());
+        return new BenchReport.BatchRow(batch, pipelineFps, meanBatch, m.fps(), m.msPerBatch(), s.frames(), complete);
+    }
+
+    private BenchReport.RateRow ratePoint(JobRun run, SampleFrames samples, double fraction, double peak,
+                                          BenchReport report) throws Exception {
+        double fps = Math.max(1e-3, fraction * peak);
+        int n = (int) Math.max(1, Math.min(s.frames(), Math.round(fps * s.seconds())));
+        Thread.sleep(200); // the previous point's tail is out of the way
+        Point p = run.paced(samples, fps, n);
+        count(report, n);
+        boolean complete = run.await(p, s.timeout());
+        tally(report, p);
+        double[] lat = p.sortedLatenciesMs();
+        BenchReport.RateRow row = new BenchReport.RateRow(fraction, fps, p.achievedFps(), n,
+                Point.percentile(lat, 50), Point.percentile(lat, 95), Point.percentile(lat, 99), p.meanBatchSize(),
+                complete);
+        log.printf(Locale.ROOT, "rate %.2f x peak = %7.1f frames/s: achieved %7.1f, latency p50 %.1f / p95 %.1f"
+                        + " / p99 %.1f ms (mean batch %.1f)%s%n", fraction, fps, row.achievedFps(), row.p50Ms(),
+                row.p95Ms(), row.p99Ms(), row.meanBatch(), complete ? "" : ", INCOMPLETE: " + p.missing() + " missing");
+        return row;
+    }
+
+    private static void count(BenchReport r, int sent) {
+        r.framesSent += sent;
+    }
+
+    private static void tally(BenchReport r, Point p) {
+        r.predictions += p.predictions();
+        r.deadLettered += p.deadLetters();
+        r.duplicates += p.duplicates();
+    }
+}

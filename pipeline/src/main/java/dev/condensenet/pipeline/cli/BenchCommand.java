@@ -1,0 +1,139 @@
+package dev.condensenet.pipeline.cli;
+
+import dev.condensenet.pipeline.bench.BenchPlots;
+import dev.condensenet.pipeline.bench.BenchReport;
+import dev.condensenet.pipeline.bench.StreamingBench;
+import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.pipeline.job.Testdata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: streaming throughput and latency through the in-JVM Kafka and a local Flink (the
+ * {@code demo}/{@code run} wiring), next to model-only throughput through the operator's own predictor.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Benchmark the streaming pipeline locally (in-JVM Kafka, local Flink, the same job as run):",
+            "a batch-size sweep at full rate (pre-loaded input; steady-state predictions/s at the output consumer)",
+            "with model-only throughput at each batch size through the operator's predictor, and an input-rate",
+            "sweep at fractions of the measured peak (latency = prediction read - frame sent, p50/p95/p99)."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "Model directory (default: the first in testdata/models/)")
+    Path model;
+
+    @Option(names = "--images", description = "Frames to send, cycled (default: testdata/fashion-mnist-sample)")
+    Path images;
+
+    @Option(names = "--frames", description = "Frames per point: pre-loaded per batch size, at least as many "
+            + "for model-only, at most as many per rate point (default: ${DEFAULT-VALUE})")
+    int frames = 3000;
+
+    @Option(names = "--seconds", description = "A rate point sends for at most this long (default: ${DEFAULT-VALUE})")
+    double seconds = 5;
+
+    @Option(names = "--batch-sizes", description = "Max batch sizes to sweep at full rate (default: ${DEFAULT-VALUE})")
+    String batchSizes = "1,8,32,64";
+
+    @Option(names = "--reference-batch", description = "Batch size for pipelineOverModel, batchGain and the rate "
+            + "sweep; the largest of --batch-sizes if not among them (default: ${DEFAULT-VALUE})")
+    int referenceBatch = 64;
+
+    @Option(names = "--rates", description = "Input rates as fractions of the peak (default: ${DEFAULT-VALUE})")
+    String rates = "0.25,0.5,0.75,0.9";
+
+    @Option(names = "--max-delay-ms", description = "Longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
+    long maxDelayMs = 20;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads = 1;
+
+    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+    String device = "auto";
+
+    @Option(names = "--parallelism", description = "Subtasks and input partitions; model-only runs as many "
+            + "predictors concurrently (default: ${DEFAULT-VALUE})")
+    int parallelism = 1;
+
+    @Option(names = "--timeout-s", description = "Give up waiting for a point's outputs after this long "
+            + "(default: ${DEFAULT-VALUE})")
+    long timeoutS = 180;
+
+    @Option(names = "--json", description = "Print the results as one JSON object on stdout")
+    boolean json;
+
+    @Option(names = "--plot", paramLabel = "DIR", description = "Write " + BenchPlots.THROUGHPUT + " and "
+            + BenchPlots.LATENCY + " into DIR")
+    Path plot;
+
+    @Override
+    public Integer call() throws Exception {
+        StreamingBench.Settings settings = settings();
+        BenchReport report = new StreamingBench(settings, System.err).run();
+        if (plot != null) {
+            for (Path p : BenchPlots.write(report, plot)) {
+                System.err.println("wrote " + p);
+            }
+        }
+        if (json) {
+            System.out.println(report.json());
+        } else {
+            System.out.print(report.text());
+        }
+        return report.accountedFor() ? 0 : 1;
+    }
+
+    /** Validates the flags: any problem is one line and exit code 2, before anything starts. */
+    StreamingBench.Settings settings() throws StreamingJob.SetupException {
+        List<Integer> batches = parseList("--batch-sizes", batchSizes, Integer::parseInt);
+        List<Double> fractions = parseList("--rates", rates, Double::parseDouble);
+        require(batches.stream().allMatch(b -> b >= 1 && b <= 4096), "--batch-sizes must be 1..4096");
+        require(batches.stream().distinct().count() == batches.size(), "--batch-sizes has a repeated value");
+        require(fractions.stream().allMatch(f -> f > 0 && f <= 1), "--rates must be fractions of the peak in (0, 1]");
+        require(frames >= 1, "--frames must be >= 1");
+        require(seconds > 0 && Double.isFinite(seconds), "--seconds must be > 0");
+        require(maxDelayMs >= 1, "--max-delay-ms must be >= 1");
+        require(threads >= 1, "--threads must be >= 1");
+        require(parallelism >= 1 && parallelism <= 64, "--parallelism must be 1..64");
+        require(timeoutS >= 1, "--timeout-s must be >= 1");
+        require(referenceBatch >= 1, "--reference-batch must be >= 1");
+        String dev = device.trim().toLowerCase(Locale.ROOT);
+        require(List.of("auto", "cpu", "gpu").contains(dev), "--device must be auto, cpu or gpu, not '" + device + "'");
+        int reference = batches.contains(referenceBatch) ? referenceBatch
+                : batches.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        Path modelDir = model != null ? model : Testdata.model().orElseThrow(() -> new StreamingJob.SetupException(
+                "no model in testdata/models/: train one (see README) or pass --model DIR"));
+        Path imageDir = images != null ? images : Testdata.fashionMnistSample().orElseThrow(() ->
+                new StreamingJob.SetupException("no testdata/fashion-mnist-sample/: pass --images DIR"));
+        require(Files.isDirectory(imageDir), "image directory " + imageDir + " does not exist");
+        require(plot == null || !Files.exists(plot) || Files.isDirectory(plot), "--plot " + plot + " is not a directory");
+        return new StreamingBench.Settings(modelDir, imageDir, frames, seconds, batches, reference, fractions,
+                maxDelayMs, threads, dev, parallelism, Duration.ofSeconds(timeoutS));
+    }
+
+    private static <T> List<T> parseList(String flag, String value, Function<String, T> parse)
+            throws StreamingJob.SetupException {
+        List<T> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            try {
+                out.add(parse.apply(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new StreamingJob.SetupException(flag + ": '" + part.trim() + "' is not a number");
+            }
+        }
+        return out;
+    }
+
+    private static void require(boolean ok, String message) throws StreamingJob.SetupException {
+        if (!ok) {
+            throw new StreamingJob.SetupException(message);
+        }
+    }
+}
