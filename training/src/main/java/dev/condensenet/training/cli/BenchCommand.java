@@ -3,11 +3,13 @@ package dev.condensenet.training.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.Block;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.condensenet.training.bench.Form;
+import dev.condensenet.training.bench.Networks;
+import dev.condensenet.training.compiled.LayerPlan;
 import dev.condensenet.training.bench.Throughput;
 import dev.condensenet.training.bench.ThroughputPlot;
 import dev.condensenet.training.engine.TorchRuntime;
@@ -32,9 +34,20 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ArchitectureOptions arch;
 
-    @Option(names = "--forms", defaultValue = "masked,condensed,densenet", split = ",",
-            description = "Forms to measure (default ${DEFAULT-VALUE}).")
+    @Option(names = "--forms", defaultValue = "masked,condensed,condensed-reference,densenet", split = ",",
+            description = "Forms to measure: masked (training form), condensed (the compiled network that is "
+                    + "served), condensed-reference (the converted tree run literally), densenet "
+                    + "(default ${DEFAULT-VALUE}).")
     List<String> forms;
+
+    @Option(names = "--plan", defaultValue = "auto",
+            description = "Layer plan of the condensed form: auto (time each plan per layer), gather-shuffle, "
+                    + "gather-dense3, dense1-grouped3 or dense1-dense3 (default ${DEFAULT-VALUE}).")
+    String plan;
+
+    @Option(names = "--tune-batch", defaultValue = "32",
+            description = "Batch size at which --plan auto times the plans (default ${DEFAULT-VALUE}).")
+    int tuneBatch;
 
     @Option(names = "--batch-sizes", defaultValue = "1,8,32,64,128,256", split = ",",
             description = "Batch sizes (default ${DEFAULT-VALUE}).")
@@ -66,33 +79,47 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UserInputException(e.getMessage());
             }
         }
-        if (batchSizes.stream().anyMatch(b -> b < 1) || seconds <= 0) {
-            throw new UserInputException("--batch-sizes and --seconds must be positive");
+        if (batchSizes.stream().anyMatch(b -> b < 1) || seconds <= 0 || tuneBatch < 1) {
+            throw new UserInputException("--batch-sizes, --seconds and --tune-batch must be positive");
+        }
+        LayerPlan fixedPlan;
+        try {
+            fixedPlan = "auto".equals(plan.trim()) ? null : LayerPlan.parse(plan);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage().replace("use ", "use auto, "));
         }
         TorchRuntime.init(threads);
         Device dev = Devices.parse(device);
         int actualThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Shape image = new Shape(config.inChannels(), config.imageSize(), config.imageSize());
         Map<String, List<Throughput.Result>> results = new LinkedHashMap<>();
+        Map<String, Double> diffs = new LinkedHashMap<>();
+        Map<String, Integer> plans = new LinkedHashMap<>();
         double gemm;
         try (NDManager manager = NDManager.newBaseManager(dev, "PyTorch")) {
             gemm = Throughput.gemmGflops(manager, Math.min(seconds, 2));
+            Networks nets = new Networks(config, manager, fixedPlan, tuneBatch);
             for (Form form : selected) {
-                try (NDManager formManager = manager.newSubManager()) {
-                    SequentialBlock block = form.build(config, formManager);
-                    List<Throughput.Result> rs = new ArrayList<>();
-                    for (int b : batchSizes) {
-                        Throughput.Result r = Throughput.measure(block, image, b, seconds, formManager);
-                        rs.add(r);
-                        if (!json) {
-                            double gflops = 2.0 * form.executedMacs(config) * r.imagesPerSec() / 1e9;
-                            System.out.printf("%-10s batch %4d: %9.1f images/s %9.2f ms/batch %7.2f GFLOP/s "
-                                    + "(%4.1f%% of GEMM)%n", form.cliName(), b, r.imagesPerSec(), r.msPerBatch(),
-                                    gflops, 100 * gflops / gemm);
-                        }
-                    }
-                    results.put(form.cliName(), rs);
+                Block block = nets.get(form);
+                if (form == Form.CONDENSED || form == Form.REFERENCE) {
+                    diffs.put(form.cliName(), nets.maxDiffFromMasked(form, 8));
                 }
+                if (form == Form.CONDENSED) {
+                    nets.compiled().plans().forEach(p -> plans.merge(p.name().toLowerCase().replace('_', '-'), 1,
+                            Integer::sum));
+                }
+                List<Throughput.Result> rs = new ArrayList<>();
+                for (int b : batchSizes) {
+                    Throughput.Result r = Throughput.measure(block, image, b, seconds, manager);
+                    rs.add(r);
+                    if (!json) {
+                        double gflops = 2.0 * form.executedMacs(config) * r.imagesPerSec() / 1e9;
+                        System.out.printf("%-19s batch %4d: %9.1f images/s %9.2f ms/batch %7.2f GFLOP/s "
+                                + "(%4.1f%% of GEMM)%n", form.cliName(), b, r.imagesPerSec(), r.msPerBatch(),
+                                gflops, 100 * gflops / gemm);
+                    }
+                }
+                results.put(form.cliName(), rs);
             }
         }
         if (plot != null) {
@@ -117,22 +144,42 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             o.add("results", arr);
+            JsonObject d = new JsonObject();
+            diffs.forEach(d::addProperty);
+            o.add("maxLogitDiffFromMasked", d);
+            JsonObject p = new JsonObject();
+            plans.forEach(p::addProperty);
+            o.add("condensedPlans", p);
+            double ratio = ratio(results, "condensed", "masked", 64);
+            if (!Double.isNaN(ratio)) {
+                o.addProperty("condensedOverMaskedBatch64", ratio);
+            }
             System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
         } else {
             System.out.printf("GEMM (1024x1024 float32): %.1f GFLOP/s on %s with %d threads%n", gemm, dev,
                     actualThreads);
-            ratio(results, "condensed", "masked", 64);
+            diffs.forEach((f, v) -> System.out.printf("max |logits(%s) - logits(masked)|: %.2e%n", f, v));
+            if (!plans.isEmpty()) {
+                System.out.println("condensed layer plans: " + plans);
+            }
+            for (String f : List.of("condensed", "condensed-reference")) {
+                double r = ratio(results, f, "masked", 64);
+                if (!Double.isNaN(r)) {
+                    System.out.printf("%s / masked throughput at batch 64: %.2fx%n", f, r);
+                }
+            }
         }
         return 0;
     }
 
-    private static void ratio(Map<String, List<Throughput.Result>> results, String a, String b, int batch) {
-        if (results.containsKey(a) && results.containsKey(b)) {
-            double ra = results.get(a).stream().filter(r -> r.batchSize() == batch).mapToDouble(Throughput.Result::imagesPerSec).findFirst().orElse(Double.NaN);
-            double rb = results.get(b).stream().filter(r -> r.batchSize() == batch).mapToDouble(Throughput.Result::imagesPerSec).findFirst().orElse(Double.NaN);
-            if (!Double.isNaN(ra) && !Double.isNaN(rb)) {
-                System.out.printf("%s / %s throughput at batch %d: %.2fx%n", a, b, batch, ra / rb);
-            }
+    private static double ratio(Map<String, List<Throughput.Result>> results, String a, String b, int batch) {
+        if (!results.containsKey(a) || !results.containsKey(b)) {
+            return Double.NaN;
         }
+        double ra = results.get(a).stream().filter(r -> r.batchSize() == batch)
+                .mapToDouble(Throughput.Result::imagesPerSec).findFirst().orElse(Double.NaN);
+        double rb = results.get(b).stream().filter(r -> r.batchSize() == batch)
+                .mapToDouble(Throughput.Result::imagesPerSec).findFirst().orElse(Double.NaN);
+        return ra / rb;
     }
 }

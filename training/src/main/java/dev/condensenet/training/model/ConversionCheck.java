@@ -77,8 +77,12 @@ public final class ConversionCheck {
         }
     }
 
-    /** features·W'ᵀ + b with the trained FC weight whose dropped columns are zeroed. */
-    private static NDArray referenceLogits(SequentialBlock trained, SequentialBlock condensed, NDArray features,
+    /**
+     * features·W'ᵀ + b with the trained FC weight whose dropped columns are zeroed: the masked form's
+     * logits under the condensed classifier's feature pruning (spec §3.2), the one place the two
+     * forms are meant to differ.
+     */
+    public static NDArray referenceLogits(SequentialBlock trained, SequentialBlock condensed, NDArray features,
                                            NDManager manager) {
         ai.djl.nn.core.Linear fc = (ai.djl.nn.core.Linear) CondenseNet.classifier(trained);
         CondensedLinear cl = (CondensedLinear) CondenseNet.classifier(condensed);

@@ -17,6 +17,9 @@ import ai.djl.nn.ParameterList;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.util.Pair;
+import dev.condensenet.training.compiled.CompiledCondenseNet;
+import dev.condensenet.training.compiled.Compiler;
+import dev.condensenet.training.compiled.LayerPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,6 +43,8 @@ public final class ModelDirectory {
     public static final String CONFIG_FILE = "config.json";
     public static final String PARAMS_PREFIX = "condensenet";
     public static final String PARAMS_FILE = PARAMS_PREFIX + "-0000.params";
+    /** Batch size at which {@link #loadModel(Device)} times the layer plans. */
+    public static final int DEFAULT_TUNE_BATCH = 32;
 
     private final Path dir;
     private final ModelCard card;
@@ -119,10 +124,37 @@ public final class ModelDirectory {
     }
 
     /**
-     * Loads the condensed network on {@code device}. Its block maps one normalised float32 NCHW batch
-     * to logits {@code (N, classes)}. The caller closes the model.
+     * Loads the condensed network on {@code device}, compiled for inference ({@link CompiledCondenseNet}:
+     * same function, per-layer plans timed on this device). Its block maps one normalised float32 NCHW
+     * batch to logits {@code (N, classes)} in eval mode. The caller closes the model.
      */
     public Model loadModel(Device device) {
+        return loadModel(device, null, DEFAULT_TUNE_BATCH);
+    }
+
+    /**
+     * As {@link #loadModel(Device)}, every layer in {@code plan}, or with {@code plan == null} each
+     * layer in the plan that was fastest at {@code tuneBatch} images.
+     */
+    public Model loadModel(Device device, LayerPlan plan, int tuneBatch) {
+        Model model = loadReference(device);
+        try {
+            Compiler compiler = Compiler.forConfig(card.config());
+            compiler = plan == null ? compiler.optAutoPlan(tuneBatch) : compiler.optPlan(plan);
+            CompiledCondenseNet compiled = compiler.compile(model.getBlock(), model.getNDManager());
+            model.setBlock(compiled);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the converted block tree exactly as written (spec §3: gather, grouped 1×1, shuffle,
+     * concatenation), without compiling it. The caller closes the model.
+     */
+    public Model loadReference(Device device) {
         CondenseNetConfig config = card.config();
         SequentialBlock block = CondenseNet.builder().setConfig(config).optForm(CondenseNet.Form.CONDENSED).build();
         Model model = Model.newInstance(card.name(), device, "PyTorch");

@@ -87,7 +87,12 @@ class MainTest {
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertTrue(o.get("gemmGflops").getAsDouble() > 0);
         assertTrue(o.has("device") && o.has("threads"));
-        assertEquals(6, o.getAsJsonArray("results").size());
+        assertEquals(8, o.getAsJsonArray("results").size()); // 4 forms × 2 batch sizes
+        JsonObject diffs = o.getAsJsonObject("maxLogitDiffFromMasked");
+        assertTrue(diffs.get("condensed").getAsDouble() <= 1e-5, diffs.toString());
+        assertTrue(diffs.get("condensed-reference").getAsDouble() <= 1e-5, diffs.toString());
+        assertEquals(2, o.getAsJsonObject("condensedPlans").entrySet().stream()
+                .mapToInt(e -> e.getValue().getAsInt()).sum());
         for (var e : o.getAsJsonArray("results")) {
             JsonObject row = e.getAsJsonObject();
             assertTrue(row.get("imagesPerSec").getAsDouble() > 0, row.toString());

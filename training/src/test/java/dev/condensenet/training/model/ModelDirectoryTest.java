@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.repository.zoo.ZooModel;
+import dev.condensenet.training.compiled.CompiledCondenseNet;
 import dev.condensenet.training.engine.TorchRuntime;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -54,6 +55,28 @@ class ModelDirectoryTest {
             NDArray x = model.getNDManager().randomNormal(new ai.djl.ndarray.types.Shape(5, 1, 28, 28));
             NDArray logits = p.predict(new NDList(x)).singletonOrThrow();
             assertEquals(new ai.djl.ndarray.types.Shape(5, 10), logits.getShape());
+        }
+    }
+
+    /** The shipped, trained model: the compiled network that is served equals the converted tree. */
+    @Test
+    void servedCompiledModelEqualsTheWrittenTree() throws Exception {
+        ModelDirectory dir = ModelDirectory.open(Path.of("..", "testdata", "models", "fmnist-26"));
+        try (Model served = dir.loadModel(Device.cpu());
+             Model tree = dir.loadReference(Device.cpu());
+             Predictor<NDList, NDList> a = served.newPredictor(new NoopTranslator());
+             Predictor<NDList, NDList> b = tree.newPredictor(new NoopTranslator())) {
+            assertTrue(served.getBlock() instanceof CompiledCondenseNet);
+            NDArray x = served.getNDManager().randomNormal(new ai.djl.ndarray.types.Shape(6, 1, 28, 28));
+            float[] want = b.predict(new NDList(x)).singletonOrThrow().toFloatArray();
+            float[] got = a.predict(new NDList(x)).singletonOrThrow().toFloatArray();
+            float diff = 0;
+            float scale = 1;
+            for (int i = 0; i < want.length; i++) {
+                diff = Math.max(diff, Math.abs(want[i] - got[i]));
+                scale = Math.max(scale, Math.abs(want[i]));
+            }
+            assertTrue(diff <= 1e-5f * scale, "max |diff| " + diff + " at logit scale " + scale);
         }
     }
 
