@@ -29,7 +29,7 @@ final class VerifyConversionCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--tolerance", defaultValue = "1e-5", description = "Max feature difference (default ${DEFAULT-VALUE}).")
+    @Option(names = "--tolerance", defaultValue = "1e-5", description = "Max feature difference, and max compiled-vs-converted logit difference (default ${DEFAULT-VALUE}).")
     double tolerance;
 
     @Option(names = "--threads", defaultValue = "0", description = "PyTorch threads (0 = one per core).")
@@ -46,12 +46,13 @@ final class VerifyConversionCommand implements Callable<Integer> {
         }
         TorchRuntime.init(threads);
         ConversionCheck.Result r = ConversionCheck.run(config, steps, batch, seed);
-        boolean ok = r.maxFeatureDiff() <= tolerance;
+        boolean ok = r.maxFeatureDiff() <= tolerance && r.maxCompiledDiff() <= tolerance;
         if (json) {
             JsonObject o = new JsonObject();
             o.addProperty("architecture", config.toString());
             o.addProperty("maxFeatureDiff", r.maxFeatureDiff());
             o.addProperty("maxLogitDiff", r.maxLogitDiff());
+            o.addProperty("maxCompiledDiff", r.maxCompiledDiff());
             o.addProperty("steps", r.steps());
             o.addProperty("sparsity", r.sparsity());
             o.addProperty("tolerance", tolerance);
@@ -59,8 +60,8 @@ final class VerifyConversionCommand implements Callable<Integer> {
             System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(o));
         } else {
             System.out.printf("%s%nsteps %d, learned-group-conv sparsity %.1f%%%nmax |feature diff| %.3g, "
-                    + "max |logit diff| %.3g -> %s%n", config, r.steps(), 100 * r.sparsity(), r.maxFeatureDiff(),
-                    r.maxLogitDiff(), ok ? "OK" : "FAILED (tolerance " + tolerance + ")");
+                    + "max |logit diff| %.3g, max |compiled - converted| %.3g -> %s%n", config, r.steps(),
+                    100 * r.sparsity(), r.maxFeatureDiff(), r.maxLogitDiff(), r.maxCompiledDiff(), ok ? "OK" : "FAILED (tolerance " + tolerance + ")");
         }
         return ok ? 0 : 1;
     }

@@ -15,11 +15,15 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import dev.condensenet.training.compiled.CompiledCondenseNet;
+import dev.condensenet.training.compiled.Compiler;
+import dev.condensenet.training.compiled.LayerPlan;
 
 /**
  * End-to-end check of conversion (spec §9 item 15): train a few SGD steps on random data while the
  * schedule walks through every condensing stage (so masks and BN statistics are real, not initial),
- * convert, and compare the two forms in eval mode on fresh random inputs.
+ * convert, and compare the two forms in eval mode on fresh random inputs; then compile the converted
+ * network in every layer plan and compare it with the converted tree.
  */
 public final class ConversionCheck {
 
@@ -28,8 +32,10 @@ public final class ConversionCheck {
      * @param maxLogitDiff max |logits(condensed) − features·W'ᵀ − b| where W' zeroes the dropped columns
      * @param steps training steps taken
      * @param sparsity fraction of learned-group-conv weights masked out at the end
+     * @param maxCompiledDiff max |logits(compiled) − logits(converted tree)| over every {@link LayerPlan}
      */
-    public record Result(double maxFeatureDiff, double maxLogitDiff, int steps, double sparsity) {
+    public record Result(double maxFeatureDiff, double maxLogitDiff, int steps, double sparsity,
+                         double maxCompiledDiff) {
     }
 
     private ConversionCheck() {
@@ -72,7 +78,15 @@ public final class ConversionCheck {
                         .singletonOrThrow();
                 NDArray reference = referenceLogits(net, condensed, fCond, eval);
                 double logitDiff = logits.sub(reference).abs().max().getFloat();
-                return new Result(featureDiff, logitDiff, total, sparsity);
+                double compiledDiff = 0;
+                for (LayerPlan plan : LayerPlan.values()) {
+                    try (CompiledCondenseNet compiled = Compiler.forConfig(config).optPlan(plan)
+                            .compile(condensed, eval)) {
+                        NDArray y = compiled.forward(ps, new NDList(x), false).singletonOrThrow();
+                        compiledDiff = Math.max(compiledDiff, y.sub(logits).abs().max().getFloat());
+                    }
+                }
+                return new Result(featureDiff, logitDiff, total, sparsity, compiledDiff);
             }
         }
     }

@@ -77,6 +77,7 @@ class MainTest {
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertTrue(o.get("maxFeatureDiff").getAsDouble() <= 1e-5);
         assertTrue(o.has("maxLogitDiff"));
+        assertTrue(o.get("maxCompiledDiff").getAsDouble() <= 1e-5, o.toString());
     }
 
     @Test
