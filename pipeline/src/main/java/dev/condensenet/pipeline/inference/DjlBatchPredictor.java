@@ -84,6 +84,14 @@ final class DjlBatchPredictor implements BatchPredictor {
         }
     }
 
+    /**
+     * NDArrays alive under the model's manager: its parameters, plus anything a batch left behind (there
+     * should be nothing: each batch's arrays live in a sub-manager closed after the batch). For tests.
+     */
+    int liveArrays() {
+        return model.getNDManager().getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         try {
