@@ -23,7 +23,8 @@ public final class BenchReport {
 
     /** One paced input rate at the reference batch size; latencies read time − send time. */
     public record RateRow(double fraction, double targetFps, double achievedFps, int frames, double p50Ms,
-                          double p95Ms, double p99Ms, double meanBatch, boolean complete) {}
+                          double p95Ms, double p99Ms, double p50ToInferenceMs, double p99ToInferenceMs,
+                          double meanBatch, boolean complete) {}
 
     public String model;
     public String device;
@@ -41,6 +42,7 @@ public final class BenchReport {
     public long duplicates;
     public long unknownOutputs;
     public double elapsedS;
+    public double warmUpS;
 
     public long missing() {
         return framesSent - predictions - deadLettered;
@@ -139,6 +141,8 @@ public final class BenchReport {
             x.put("p50Ms", round(r.p50Ms(), 2));
             x.put("p95Ms", round(r.p95Ms(), 2));
             x.put("p99Ms", round(r.p99Ms(), 2));
+            x.put("p50ToInferenceMs", r.p50ToInferenceMs());
+            x.put("p99ToInferenceMs", r.p99ToInferenceMs());
             x.put("meanBatch", round(r.meanBatch(), 2));
             x.put("complete", r.complete());
         }
@@ -148,6 +152,7 @@ public final class BenchReport {
         o.put("missing", missing());
         o.put("duplicates", duplicates);
         o.put("accountedFor", accountedFor());
+        o.put("warmUpS", round(warmUpS, 1));
         o.put("elapsedS", round(elapsedS, 1));
         return o.toString();
     }

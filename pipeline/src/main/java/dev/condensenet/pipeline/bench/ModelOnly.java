@@ -31,7 +31,7 @@ public final class ModelOnly {
     /**
      * Runs at least {@code minFrames} frames and at least {@code minSeconds} in batches of
      * {@code batch} on each of {@code callers} threads (3 batches each at least), after the predictor's
-     * own warm-up and 3 untimed batches.
+     * own warm-up and a tenth as many untimed batches (at least 3).
      */
     public static Result measure(PredictorFactory factory, SampleFrames frames, int batch, int callers,
                                  long minFrames, double minSeconds) throws Exception {
@@ -48,6 +48,7 @@ public final class ModelOnly {
             batches.add(x);
         }
         long perCaller = Math.max(3, (minFrames + (long) batch * callers - 1) / ((long) batch * callers));
+        long warmUp = Math.max(3, perCaller / 10);
         CyclicBarrier ready = new CyclicBarrier(callers + 1);
         CyclicBarrier done = new CyclicBarrier(callers + 1);
         long deadlineOffset = (long) (minSeconds * 1e9);
@@ -63,8 +64,10 @@ public final class ModelOnly {
                 results.add(pool.submit(() -> {
                     float[] logits = new float[batch * classes];
                     try (BatchPredictor p = factory.open(null, batch)) { // null context: GPU index 0
-                        for (int i = 0; i < 3; i++) {
-                            p.predict(batches.get(i % batches.size()), batch, logits);
+                        // Untimed first, like the pipeline's steady-state window that leaves out the first
+                        // tenth of its outputs: a new thread's malloc arena and caches start cold.
+                        for (long i = 0; i < warmUp; i++) {
+                            p.predict(batches.get((int) (i % batches.size())), batch, logits);
                         }
                         ready.await();
                         ready.await(); // the start time is set between the two

@@ -23,7 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * producer (both {@code System.nanoTime()} in this JVM).
  */
 final class OutputReader implements AutoCloseable {
-    private static final byte[] BATCH_SIZE = "\"batchSize\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BATCH_SIZE = field("batchSize");
+    private static final byte[] CAPTURE_TS = field("captureTs");
+    private static final byte[] INFERENCE_TS = field("inferenceTs");
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String predictionsTopic;
@@ -93,25 +95,41 @@ final class OutputReader implements AutoCloseable {
             return;
         }
         boolean prediction = r.topic().equals(predictionsTopic);
-        p.record(seq, prediction, prediction ? batchSize(r.value()) : 0, now);
+        if (prediction) {
+            byte[] v = r.value();
+            long captured = number(v, CAPTURE_TS);
+            long inferred = number(v, INFERENCE_TS);
+            // Where the time went: frame sent -> inference done (both wall clock ms in this JVM).
+            long upstreamMs = captured > 0 && inferred > 0 ? inferred - captured : -1;
+            p.record(seq, true, (int) number(v, BATCH_SIZE), upstreamMs, now);
+        } else {
+            p.record(seq, false, 0, -1, now);
+        }
     }
 
-    /** The {@code batchSize} field of a prediction's JSON (its last field), without a JSON parser. */
-    static int batchSize(byte[] json) {
+    private static byte[] field(String name) {
+        return ("\"" + name + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A non-negative integer field of a prediction's flat JSON, searched from the end (the numeric fields
+     * come last), without a JSON parser; -1 if absent.
+     */
+    static long number(byte[] json, byte[] field) {
         outer:
-        for (int i = json.length - BATCH_SIZE.length; i >= 0; i--) {
-            for (int k = 0; k < BATCH_SIZE.length; k++) {
-                if (json[i + k] != BATCH_SIZE[k]) {
+        for (int i = json.length - field.length; i >= 0; i--) {
+            for (int k = 0; k < field.length; k++) {
+                if (json[i + k] != field[k]) {
                     continue outer;
                 }
             }
-            int v = 0;
-            for (int j = i + BATCH_SIZE.length; j < json.length && json[j] >= '0' && json[j] <= '9'; j++) {
+            long v = 0;
+            for (int j = i + field.length; j < json.length && json[j] >= '0' && json[j] <= '9'; j++) {
                 v = v * 10 + (json[j] - '0');
             }
             return v;
         }
-        return 0;
+        return -1;
     }
 
     /** Waits until every frame of {@code p} came back; false on timeout. Rethrows a reader failure. */

@@ -14,6 +14,7 @@ public final class Point {
     final int frames;
     final AtomicLongArray sentNanos;
     private final long[] readNanos;
+    private final long[] upstreamMs;
     private final byte[] outputs;
     private final AtomicInteger predictions = new AtomicInteger();
     private final AtomicInteger deadLetters = new AtomicInteger();
@@ -25,6 +26,7 @@ public final class Point {
         this.frames = frames;
         this.sentNanos = new AtomicLongArray(frames);
         this.readNanos = new long[frames];
+        this.upstreamMs = new long[frames];
         this.outputs = new byte[frames];
     }
 
@@ -33,12 +35,13 @@ public final class Point {
     }
 
     /** Reader thread: an output for frame {@code seq} read at {@code now}. */
-    void record(int seq, boolean prediction, int batchSize, long now) {
+    void record(int seq, boolean prediction, int batchSize, long upstream, long now) {
         if (outputs[seq]++ > 0) {
             duplicates.incrementAndGet();
             return;
         }
         readNanos[seq] = now;
+        upstreamMs[seq] = upstream;
         if (prediction) {
             inverseBatchSum1e6 += batchSize > 0 ? 1_000_000 / batchSize : 0;
             predictions.incrementAndGet();
@@ -93,6 +96,23 @@ public final class Point {
         }
         Arrays.sort(l, 0, k);
         return k == n ? l : Arrays.copyOf(l, k);
+    }
+
+    /**
+     * Sent → inference done (the prediction's {@code inferenceTs − captureTs}, wall-clock ms) per
+     * prediction, sorted: the part of the latency before the sink.
+     */
+    double[] sortedUpstreamMs() {
+        int n = predictions.get() + deadLetters.get();
+        double[] l = new double[n];
+        int k = 0;
+        for (int i = 0; i < frames && k < n; i++) {
+            if (outputs[i] > 0 && upstreamMs[i] >= 0) {
+                l[k++] = upstreamMs[i];
+            }
+        }
+        Arrays.sort(l, 0, k);
+        return Arrays.copyOf(l, k);
     }
 
     /** Frames per batch as the model saw them: frames / batches. */

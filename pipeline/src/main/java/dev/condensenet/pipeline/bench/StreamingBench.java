@@ -8,6 +8,8 @@ import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.training.model.ModelDirectoryException;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,12 +30,15 @@ public final class StreamingBench {
      *                    a rate point sends at most as many)
      * @param seconds     a rate point sends for at most this long (rate × seconds frames)
      * @param rates       fractions of the peak
+     * @param warmUpSeconds longest the unmeasured warm-up runs; 0 skips it
      */
     public record Settings(Path model, Path images, int frames, double seconds, List<Integer> batchSizes,
                            int referenceBatch, List<Double> rates, long maxDelayMs, int threads, String device,
-                           int parallelism, Duration timeout) {}
+                           int parallelism, Duration timeout, double warmUpSeconds) {}
 
     private static final double MODEL_ONLY_MIN_SECONDS = 1.0;
+    private static final double JIT_QUIET = 0.25;
+    private static final int WARM_UP_MAX_CHUNKS = 10;
 
     private final Settings s;
     private final PrintStream log;
@@ -68,6 +73,7 @@ public final class StreamingBench {
                 report.model, samples.size(), report.device, s.threads(), s.parallelism());
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+            report.warmUpS = warmUp(kafka.bootstrapServers(), admin, samples);
             for (int batch : s.batchSizes()) {
                 BenchReport.BatchRow row = batchPoint(kafka.bootstrapServers(), admin, factory, samples, batch,
                         report);
@@ -78,8 +84,44 @@ public final class StreamingBench {
         return report;
     }
 
-    private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, DjlPredictorFactory factory,
-                                            SampleFrames samples, int batch, BenchReport report) throws Exception {
+    /**
+     * Runs the pipeline, unmeasured, until the JIT compiler is quiet: a long-running job has compiled its
+     * hot paths (Kafka client and broker, Flink, decoding), and on 2 cores the compiler threads would
+     * otherwise take a large share of the CPU from the first measured points. Frames are sent in chunks
+     * of {@code --frames} (at most 1000) until compilation used under {@link #JIT_QUIET} of a core over
+     * the last chunk, after {@link #WARM_UP_MAX_CHUNKS} chunks, or after the warm-up seconds. Returns the
+     * seconds it took.
+     */
+    private double warmUp(String bootstrap, Admin admin, SampleFrames samples) throws Exception {
+        if (s.warmUpSeconds() <= 0) {
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+        JobOptions o = jobOptions(bootstrap, s.referenceBatch());
+        int chunk = Math.max(50, Math.min(1000, s.frames()));
+        try (JobRun run = new JobRun(admin, o, "warm-up")) {
+            run.start(false);
+            for (int chunks = 1; ; chunks++) {
+                long c0 = measurable ? jit.getTotalCompilationTime() : 0;
+                long w0 = System.nanoTime();
+                Point p = run.preload(samples, chunk);
+                if (!run.await(p, s.timeout())) {
+                    throw new IllegalStateException("warm-up: " + p.missing() + " of " + chunk
+                            + " frames did not come back within " + s.timeout().toSeconds() + " s");
+                }
+                double jitShare = measurable ? (jit.getTotalCompilationTime() - c0) / ((System.nanoTime() - w0) / 1e6) : 0;
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                log.printf(Locale.ROOT, "warm-up: %d frames, JIT compiling %.0f%% of a core%n", chunk, 100 * jitShare);
+                if (jitShare < JIT_QUIET || chunks >= WARM_UP_MAX_CHUNKS || elapsed > s.warmUpSeconds()) {
+                    return elapsed;
+                }
+            }
+        }
+    }
+
+    private JobOptions jobOptions(String bootstrap, int batch) {
         JobOptions o = new JobOptions();
         o.bootstrapServers = bootstrap;
         o.model = s.model();
@@ -88,6 +130,12 @@ public final class StreamingBench {
         o.parallelism = s.parallelism();
         o.inferenceThreads = s.threads();
         o.device = s.device();
+        return o;
+    }
+
+    private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, DjlPredictorFactory factory,
+                                            SampleFrames samples, int batch, BenchReport report) throws Exception {
+        JobOptions o = jobOptions(bootstrap, batch);
         double pipelineFps;
         double meanBatch;
         boolean complete;
@@ -108,6 +156,8 @@ public final class StreamingBench {
             }
             report.unknownOutputs += run.unknownOutputs();
         }
+        System.gc(); // the stopped job's garbage is collected now, not during model-only
+        Thread.sleep(200);
         ModelOnly.Result m = ModelOnly.measure(factory, samples, batch, s.parallelism(), s.frames(),
                 MODEL_ONLY_MIN_SECONDS);
         log.printf(Locale.ROOT, "batch %4d: model only %6.1f frames/s (%.3f ms/batch)%n", batch, m.fps(),
@@ -125,12 +175,14 @@ public final class StreamingBench {
         boolean complete = run.await(p, s.timeout());
         tally(report, p);
         double[] lat = p.sortedLatenciesMs();
+        double[] up = p.sortedUpstreamMs();
         BenchReport.RateRow row = new BenchReport.RateRow(fraction, fps, p.achievedFps(), n,
-                Point.percentile(lat, 50), Point.percentile(lat, 95), Point.percentile(lat, 99), p.meanBatchSize(),
-                complete);
+                Point.percentile(lat, 50), Point.percentile(lat, 95), Point.percentile(lat, 99),
+                Point.percentile(up, 50), Point.percentile(up, 99), p.meanBatchSize(), complete);
         log.printf(Locale.ROOT, "rate %.2f x peak = %7.1f frames/s: achieved %7.1f, latency p50 %.1f / p95 %.1f"
-                        + " / p99 %.1f ms (mean batch %.1f)%s%n", fraction, fps, row.achievedFps(), row.p50Ms(),
-                row.p95Ms(), row.p99Ms(), row.meanBatch(), complete ? "" : ", INCOMPLETE: " + p.missing() + " missing");
+                        + " / p99 %.1f ms (to inference done: p50 %.0f / p99 %.0f ms; mean batch %.1f)%s%n", fraction,
+                fps, row.achievedFps(), row.p50Ms(), row.p95Ms(), row.p99Ms(), row.p50ToInferenceMs(),
+                row.p99ToInferenceMs(), row.meanBatch(), complete ? "" : ", INCOMPLETE: " + p.missing() + " missing");
         return row;
     }
 

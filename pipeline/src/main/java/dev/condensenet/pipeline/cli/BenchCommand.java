@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     long timeoutS = 180;
 
+    @Option(names = "--warm-up-s", description = "Run the pipeline unmeasured first until the JIT compiler is "
+            + "quiet, at most this long; 0 skips (default: ${DEFAULT-VALUE})")
+    double warmUpS = 20;
+
     @Option(names = "--json", description = "Print the results as one JSON object on stdout")
     boolean json;
 
@@ -103,6 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
         require(threads >= 1, "--threads must be >= 1");
         require(parallelism >= 1 && parallelism <= 64, "--parallelism must be 1..64");
         require(timeoutS >= 1, "--timeout-s must be >= 1");
+        require(warmUpS >= 0 && Double.isFinite(warmUpS), "--warm-up-s must be >= 0");
         require(referenceBatch >= 1, "--reference-batch must be >= 1");
         String dev = device.trim().toLowerCase(Locale.ROOT);
         require(List.of("auto", "cpu", "gpu").contains(dev), "--device must be auto, cpu or gpu, not '" + device + "'");
@@ -115,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         require(Files.isDirectory(imageDir), "image directory " + imageDir + " does not exist");
         require(plot == null || !Files.exists(plot) || Files.isDirectory(plot), "--plot " + plot + " is not a directory");
         return new StreamingBench.Settings(modelDir, imageDir, frames, seconds, batches, reference, fractions,
-                maxDelayMs, threads, dev, parallelism, Duration.ofSeconds(timeoutS));
+                maxDelayMs, threads, dev, parallelism, Duration.ofSeconds(timeoutS), warmUpS);
     }
 
     private static <T> List<T> parseList(String flag, String value, Function<String, T> parse)
