@@ -23,6 +23,9 @@ public final class KafkaWiring {
      */
     static final String TRANSACTION_TIMEOUT_MS = "600000";
 
+    /** See {@link #sink}: the records of a micro-batch are already together when they reach the producer. */
+    static final String SINK_LINGER_MS = "0";
+
     private KafkaWiring() {}
 
     public static KafkaSource<FrameRecord> source(JobOptions o, Properties client) {
@@ -55,6 +58,9 @@ public final class KafkaWiring {
         Properties p = new Properties();
         p.putAll(client);
         p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+        // A micro-batch's outputs are emitted back to back and nothing follows until the next batch, so
+        // lingering for more records (Kafka 4's default: 5 ms) only delays every prediction.
+        p.putIfAbsent("linger.ms", SINK_LINGER_MS);
         boolean exactlyOnce = o.guarantee == JobOptions.Guarantee.EXACTLY_ONCE;
         var b = KafkaSink.<T>builder()
                 .setBootstrapServers(o.bootstrapServers)
