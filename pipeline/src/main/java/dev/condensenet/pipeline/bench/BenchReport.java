@@ -126,6 +126,7 @@ public final class BenchReport {
             b.put("pipelineFps", round(r.pipelineFps(), 1));
             b.put("modelFps", round(r.modelFps(), 1));
             b.put("modelMsPerBatch", round(r.modelMsPerBatch(), 3));
+            b.put("pipelineMsPerBatch", round(r.pipelineFps() > 0 ? 1000 * r.pipelineMeanBatch() / r.pipelineFps() : 0, 3));
             b.put("pipelineOverModel", round(r.ratio(), 3));
             b.put("pipelineMeanBatch", round(r.pipelineMeanBatch(), 2));
             b.put("frames", r.frames());

@@ -51,17 +51,18 @@ public final class StreamingBench {
     public BenchReport run() throws Exception {
         long t0 = System.nanoTime();
         DjlPredictorFactory factory;
+        ai.djl.Device d;
         try {
             factory = DjlPredictorFactory.of(s.model(), DjlPredictorFactory.parseDevice(s.device()), s.threads());
             factory.checkLoads(); // also fixes libtorch's thread count for this JVM, before anything else
-        } catch (ModelDirectoryException | IllegalArgumentException e) {
-            throw new StreamingJob.SetupException(e.getMessage());
+            d = factory.resolveDevice();
+        } catch (ModelDirectoryException | IllegalArgumentException | IllegalStateException e) {
+            throw new StreamingJob.SetupException(e.getMessage()); // e.g. --device gpu without a GPU
         }
         SampleFrames samples = SampleFrames.load(s.images(), factory.spec().decoderSettings(
                 DecoderSettings.DEFAULT_MAX_PIXELS, DecoderSettings.DEFAULT_MAX_BYTES));
         BenchReport report = new BenchReport();
         report.model = factory.spec().name;
-        ai.djl.Device d = factory.resolveDevice();
         report.device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
         report.threads = s.threads();
         report.parallelism = s.parallelism();
