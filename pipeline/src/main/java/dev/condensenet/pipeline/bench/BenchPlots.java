@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartUtils;
@@ -45,6 +46,7 @@ public final class BenchPlots {
         LogAxis batch = new LogAxis("batch size (max batch)");
         batch.setBase(2);
         batch.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        batch.setNumberFormatOverride(new DecimalFormat("0")); // 1, 2, 4, ... rather than 2^n
         Path throughput = dir.resolve(THROUGHPUT);
         save(new JFreeChart("Throughput vs batch size: " + setup, JFreeChart.DEFAULT_TITLE_FONT,
                 new XYPlot(tp, batch, new NumberAxis("frames/s"), lines(2)), true), throughput);
