@@ -57,8 +57,9 @@ public final class DjlPredictorFactory implements PredictorFactory {
      */
     public void checkLoads() {
         TorchRuntime.init(threads);
-        try (Model m = ModelDirectory.open(Path.of(modelDir)).loadModel(Device.cpu())) {
-            m.getBlock(); // loaded and shape-checked by loadModel
+        // The stored tree is enough to validate: compiling (and timing layer plans) is the task's job.
+        try (Model m = ModelDirectory.open(Path.of(modelDir)).loadReference(Device.cpu())) {
+            m.getBlock(); // loaded and shape-checked by loadReference
         }
     }
 
