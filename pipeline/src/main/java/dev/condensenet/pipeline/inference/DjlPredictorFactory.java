@@ -90,7 +90,9 @@ public final class DjlPredictorFactory implements PredictorFactory {
                 throw new ModelDirectoryException("model directory " + modelDir
                         + " changed since the job was submitted: resubmit the job");
             }
-            model = md.loadModel(d);
+            // Layer plans are timed at the batch size this operator will mostly run (capped: timing
+            // larger batches only makes the start slower).
+            model = md.loadModel(d, null, Math.min(maxBatch, 64));
         } catch (ModelDirectoryException e) {
             throw new SuppressRestartsException(e);
         }
