@@ -3,7 +3,8 @@ package dev.condensenet.pipeline.frames;
 /**
  * A frame that could not be classified: the original record plus why. Written to the dead-letter topic
  * with the original key, value and headers, and the headers {@code error}, {@code error-class},
- * {@code source-topic}, {@code source-partition}, {@code source-offset} added.
+ * {@code source-topic}, {@code source-partition}, {@code source-offset} added; a record too large for a
+ * Kafka message is copied only in part, see {@link DeadLetterSerializer}.
  */
 public class DeadLetter {
     public static final String ERROR = "error";
@@ -11,6 +12,12 @@ public class DeadLetter {
     public static final String SOURCE_TOPIC = "source-topic";
     public static final String SOURCE_PARTITION = "source-partition";
     public static final String SOURCE_OFFSET = "source-offset";
+    /** Only on a dead letter that holds part of the original: what was cut ({@code value,headers,key}). */
+    public static final String TRUNCATED = "truncated";
+    /** With {@link #TRUNCATED} (non-null value): the original value's length in bytes, decimal. */
+    public static final String ORIGINAL_SIZE = "original-size";
+    /** With {@link #TRUNCATED} (non-null value): SHA-256 of the whole original value, lowercase hex. */
+    public static final String ORIGINAL_SHA256 = "original-sha256";
 
     public FrameRecord source;
     public String error;

@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.job;
 
+import dev.condensenet.pipeline.frames.DeadLetterSerializer;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -73,6 +74,12 @@ public class JobOptions {
     @Option(names = "--max-frame-bytes", description = "Refuse record values larger than this (default: ${DEFAULT-VALUE})")
     public int maxFrameBytes = DecoderSettings.DEFAULT_MAX_BYTES;
 
+    @Option(names = "--dead-letter-max-bytes", description = "Most bytes of the original record (key, headers, "
+            + "value) copied into a dead letter; a larger record's value is cut to a prefix, with headers "
+            + "truncated, original-size and original-sha256. Plus 4096 must fit the producer's max.request.size "
+            + "and the dead-letter topic's max.message.bytes (default: ${DEFAULT-VALUE})")
+    public int deadLetterMaxBytes = DeadLetterSerializer.DEFAULT_MAX_BYTES;
+
     @Option(names = "--group-id", description = "Consumer group (offsets are also kept in checkpoints) "
             + "(default: condensenet-<input-topic>)")
     public String groupId;
@@ -102,6 +109,7 @@ public class JobOptions {
         require(inferenceThreads >= 1, "--inference-threads must be >= 1");
         require(topK >= 1, "--top-k must be >= 1");
         require(maxPixels >= 1 && maxFrameBytes >= 1, "--max-pixels and --max-frame-bytes must be >= 1");
+        require(deadLetterMaxBytes >= 0, "--dead-letter-max-bytes must be >= 0");
         require(restartDelayMs >= 0, "--restart-delay-ms must be >= 0");
     }
 

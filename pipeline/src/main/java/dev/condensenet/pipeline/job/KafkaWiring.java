@@ -13,6 +13,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** Kafka source and sinks for the job, every client getting the {@code --kafka-properties} settings. */
 public final class KafkaWiring {
@@ -25,6 +26,9 @@ public final class KafkaWiring {
 
     /** See {@link #sink}: the records of a micro-batch are already together when they reach the producer. */
     static final String SINK_LINGER_MS = "0";
+
+    /** Kafka's default {@code max.request.size}. */
+    static final long DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
 
     private KafkaWiring() {}
 
@@ -50,7 +54,41 @@ public final class KafkaWiring {
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(JobOptions o, Properties client) {
-        return sink(o, client, new DeadLetterSerializer(o.dlqTopic), "dead-letters");
+        return sink(o, client, new DeadLetterSerializer(o.dlqTopic, o.deadLetterMaxBytes), "dead-letters");
+    }
+
+    /**
+     * The largest dead letter ({@code --dead-letter-max-bytes} plus what the serializer adds) must pass the
+     * dead-letter producer's {@code max.request.size}, or writing it would fail the job.
+     *
+     * @throws IllegalArgumentException one line naming both settings
+     */
+    public static void checkDeadLetterFitsProducer(JobOptions o, Properties client) {
+        String set = client.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        long limit;
+        try {
+            limit = set == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(set.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("max.request.size in --kafka-properties is not a number: '" + set + "'");
+        }
+        long largest = (long) o.deadLetterMaxBytes + DeadLetterSerializer.ADDED_BYTES_MAX;
+        if (largest > limit) {
+            throw new IllegalArgumentException("--dead-letter-max-bytes " + o.deadLetterMaxBytes + " + "
+                    + DeadLetterSerializer.ADDED_BYTES_MAX + " bytes of dead-letter headers exceeds the producer's "
+                    + "max.request.size " + limit + (set == null ? " (Kafka's default)" : " (--kafka-properties)")
+                    + "; lower --dead-letter-max-bytes or raise max.request.size");
+        }
+    }
+
+    /** As {@link #checkDeadLetterFitsProducer}, for the dead-letter topic's {@code max.message.bytes}. */
+    public static void checkDeadLetterFitsTopic(JobOptions o, long topicMaxMessageBytes) {
+        long largest = (long) o.deadLetterMaxBytes + DeadLetterSerializer.ADDED_BYTES_MAX;
+        if (largest > topicMaxMessageBytes) {
+            throw new IllegalArgumentException("--dead-letter-max-bytes " + o.deadLetterMaxBytes + " + "
+                    + DeadLetterSerializer.ADDED_BYTES_MAX + " bytes of dead-letter headers exceeds max.message.bytes "
+                    + topicMaxMessageBytes + " of topic " + o.dlqTopic
+                    + "; lower --dead-letter-max-bytes or raise the topic's max.message.bytes");
+        }
     }
 
     private static <T> KafkaSink<T> sink(JobOptions o, Properties client, KafkaRecordSerializationSchema<T> schema,

@@ -92,11 +92,15 @@ public final class StreamingJob implements Callable<Integer> {
                 model.checkLoads();
             }
             client = KafkaClients.load(o.kafkaProperties);
+            // A dead letter too large for Kafka would fail the job: refuse such settings up front.
+            KafkaWiring.checkDeadLetterFitsProducer(o, client);
             try (Admin admin = KafkaClients.admin(o.bootstrapServers, client)) {
                 Duration timeout = Duration.ofSeconds(15);
                 partitions = KafkaClients.partitionCount(admin, o.inputTopic, timeout);
                 KafkaClients.partitionCount(admin, o.outputTopic, timeout);
                 KafkaClients.partitionCount(admin, o.dlqTopic, timeout);
+                KafkaClients.maxMessageBytes(admin, o.dlqTopic, timeout)
+                        .ifPresent(max -> KafkaWiring.checkDeadLetterFitsTopic(o, max));
             }
         } catch (ModelDirectoryException | KafkaClients.KafkaSetupException | IllegalArgumentException e) {
             throw new SetupException(e.getMessage());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -15,8 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -75,6 +80,24 @@ public final class KafkaClients {
                 throw new KafkaSetupException("cannot create topic " + name + ": " + e);
             }
         });
+    }
+
+    /**
+     * The topic's effective {@code max.message.bytes} (its own setting or the broker's default), or empty
+     * when the broker does not say (e.g. no permission to describe configs): a check that can be skipped.
+     */
+    public static OptionalLong maxMessageBytes(Admin admin, String topic, Duration timeout) {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config c = admin.describeConfigs(Set.of(r)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(r);
+            ConfigEntry e = c == null ? null : c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return e == null || e.value() == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(e.value()));
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("interrupted while contacting Kafka");
+        }
     }
 
     /** Partition count of {@code topic}; a one-line error if the broker is unreachable or the topic absent. */

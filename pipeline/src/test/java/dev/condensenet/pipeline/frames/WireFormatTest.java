@@ -80,6 +80,53 @@ class WireFormatTest {
     }
 
     @Test
+    void deadLetterOverItsLimitKeepsABoundedPrefixWithSizeAndHash() {
+        byte[] value = new byte[5000];
+        new java.util.Random(1).nextBytes(value);
+        FrameRecord src = new FrameRecord(new byte[300], value, new String[] {"frame-id", "x-big", "x-small"},
+                new byte[][] {"f1".getBytes(StandardCharsets.UTF_8), new byte[2000], {9}}, "frames", 0, 3, 5);
+        DeadLetter d = new DeadLetter(src, "too big", FrameError.TOO_LARGE.name());
+        // 1000 bytes: key 300, frame-id 8+2+10, x-big dropped, x-small 7+1+10, value the remaining 662.
+        ProducerRecord<byte[], byte[]> r = new DeadLetterSerializer("dlq", 1000).serialize(d, null, null);
+        assertArrayEquals(src.key, r.key());
+        assertArrayEquals(java.util.Arrays.copyOf(value, 662), r.value());
+        assertEquals("f1", str(r.headers().lastHeader("frame-id").value()));
+        assertEquals(null, r.headers().lastHeader("x-big"));
+        assertArrayEquals(new byte[] {9}, r.headers().lastHeader("x-small").value());
+        assertEquals("value,headers", str(r.headers().lastHeader("truncated").value()));
+        assertEquals("5000", str(r.headers().lastHeader("original-size").value()));
+        assertEquals(java.util.HexFormat.of().formatHex(sha256(value)),
+                str(r.headers().lastHeader("original-sha256").value()));
+        assertEquals("TOO_LARGE", str(r.headers().lastHeader("error-class").value()));
+        assertEquals("3", str(r.headers().lastHeader("source-offset").value()));
+
+        // A key over the limit: cut too, nothing else of the original fits.
+        ProducerRecord<byte[], byte[]> k = new DeadLetterSerializer("dlq", 100).serialize(d, null, null);
+        assertEquals(100, k.key().length);
+        assertEquals(0, k.value().length);
+        assertEquals("value,headers,key", str(k.headers().lastHeader("truncated").value()));
+        assertEquals(null, k.headers().lastHeader("frame-id"));
+        assertEquals("5000", str(k.headers().lastHeader("original-size").value()));
+
+        // Exactly at the limit: unchanged, no extra headers.
+        FrameRecord fits = new FrameRecord(null, java.util.Arrays.copyOf(value, 1000 - 20), new String[] {"frame-id"},
+                new byte[][] {"f1".getBytes(StandardCharsets.UTF_8)}, "frames", 0, 3, 5);
+        ProducerRecord<byte[], byte[]> f = new DeadLetterSerializer("dlq", 1000)
+                .serialize(new DeadLetter(fits, "x", "CORRUPT"), null, null);
+        assertArrayEquals(fits.value, f.value());
+        assertEquals(6, f.headers().toArray().length);
+        assertEquals(null, f.headers().lastHeader("truncated"));
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void headerDefaults() throws Exception {
         FrameRecord bare = new FrameRecord(null, new byte[1], new String[0], new byte[0][], "frames", 0, 7, 1234);
         assertEquals("frames-0-7", DecodeFunction.frameId(bare));

@@ -1,11 +1,14 @@
 package dev.condensenet.pipeline.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.pipeline.frames.DeadLetterSerializer;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
@@ -162,7 +165,17 @@ class PipelineIntegrationTest {
             assertEquals("cam-x", new String(r.key(), StandardCharsets.UTF_8));
         });
         assertEquals(null, deadLetters.get("bad-null").value(), "tombstone stays a tombstone");
-        assertEquals(300_000, deadLetters.get("bad-too-large").value().length, "original bytes kept");
+        // 300,000 bytes: over the dead letters' default limit of 256 KiB, so a prefix with the original's size.
+        ConsumerRecord<byte[], byte[]> tooLarge = deadLetters.get("bad-too-large");
+        int kept = tooLarge.value().length;
+        assertTrue(kept <= DeadLetterSerializer.DEFAULT_MAX_BYTES && kept > DeadLetterSerializer.DEFAULT_MAX_BYTES - 200,
+                "a prefix filling the limit less key and headers: " + kept);
+        assertArrayEquals(new byte[kept], tooLarge.value());
+        assertEquals("value", header(tooLarge, "truncated"));
+        assertEquals("300000", header(tooLarge, "original-size"));
+        assertEquals(DeadLetterSerializer.sha256(new byte[300_000]), header(tooLarge, "original-sha256"));
+        assertNull(deadLetters.get("bad-text").headers().lastHeader("truncated"), "small ones unchanged");
+        assertArrayEquals("this is not an image".getBytes(StandardCharsets.UTF_8), deadLetters.get("bad-text").value());
     }
 
     @Test
