@@ -38,7 +38,7 @@ public final class StreamingBench {
 
     private static final double MODEL_ONLY_MIN_SECONDS = 1.0;
     private static final double JIT_QUIET = 0.25;
-    private static final int WARM_UP_MAX_CHUNKS = 10;
+    private static final int WARM_UP_MAX_ROUNDS = 10;
 
     private final Settings s;
     private final PrintStream log;
@@ -87,10 +87,12 @@ public final class StreamingBench {
 
     /**
      * Runs the pipeline, unmeasured, until the JIT compiler is quiet: a long-running job has compiled its
-     * hot paths (Kafka client and broker, Flink, decoding), and on 2 cores the compiler threads would
-     * otherwise take a large share of the CPU from the first measured points. Frames are sent in chunks
-     * of {@code --frames} (at most 1000) until compilation used under {@link #JIT_QUIET} of a core over
-     * the last chunk, after {@link #WARM_UP_MAX_CHUNKS} chunks, or after the warm-up seconds. Returns the
+     * hot paths (Kafka client and broker, Flink, decoding, the batch timer), and on 2 cores the compiler
+     * threads would otherwise take a large share of the CPU from the measured points. Each round sends a
+     * chunk of {@code --frames} frames (at most 1000) at full rate, then about a second of frames paced at
+     * half the rate the chunk achieved (paced input takes other paths: small fetches, timer flushes,
+     * single-record produce requests). It stops when compilation used under {@link #JIT_QUIET} of a core
+     * over a round, after {@link #WARM_UP_MAX_ROUNDS} rounds, or after the warm-up seconds. Returns the
      * seconds it took.
      */
     private double warmUp(String bootstrap, Admin admin, SampleFrames samples) throws Exception {
@@ -104,21 +106,27 @@ public final class StreamingBench {
         int chunk = Math.max(50, Math.min(1000, s.frames()));
         try (JobRun run = new JobRun(admin, o, "warm-up")) {
             run.start(false);
-            for (int chunks = 1; ; chunks++) {
+            for (int rounds = 1; ; rounds++) {
                 long c0 = measurable ? jit.getTotalCompilationTime() : 0;
                 long w0 = System.nanoTime();
-                Point p = run.preload(samples, chunk);
-                if (!run.await(p, s.timeout())) {
-                    throw new IllegalStateException("warm-up: " + p.missing() + " of " + chunk
-                            + " frames did not come back within " + s.timeout().toSeconds() + " s");
-                }
+                awaitWarmUp(run, run.preload(samples, chunk));
+                double fps = chunk / ((System.nanoTime() - w0) / 1e9);
+                awaitWarmUp(run, run.paced(samples, fps / 2, (int) Math.max(20, Math.min(chunk, fps / 2))));
                 double jitShare = measurable ? (jit.getTotalCompilationTime() - c0) / ((System.nanoTime() - w0) / 1e6) : 0;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
-                log.printf(Locale.ROOT, "warm-up: %d frames, JIT compiling %.0f%% of a core%n", chunk, 100 * jitShare);
-                if (jitShare < JIT_QUIET || chunks >= WARM_UP_MAX_CHUNKS || elapsed > s.warmUpSeconds()) {
+                log.printf(Locale.ROOT, "warm-up: %d frames at full rate (%.0f frames/s), then paced at half;"
+                        + " JIT compiling %.0f%% of a core%n", chunk, fps, 100 * jitShare);
+                if (jitShare < JIT_QUIET || rounds >= WARM_UP_MAX_ROUNDS || elapsed > s.warmUpSeconds()) {
                     return elapsed;
                 }
             }
+        }
+    }
+
+    private void awaitWarmUp(JobRun run, Point p) throws Exception {
+        if (!run.await(p, s.timeout())) {
+            throw new IllegalStateException("warm-up: " + p.missing() + " of " + p.frames
+                    + " frames did not come back within " + s.timeout().toSeconds() + " s");
         }
     }
 

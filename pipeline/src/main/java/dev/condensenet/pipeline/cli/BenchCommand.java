@@ -68,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up-s", description = "Run the pipeline unmeasured first until the JIT compiler is "
             + "quiet, at most this long; 0 skips (default: ${DEFAULT-VALUE})")
-    double warmUpS = 20;
+    double warmUpS = 30;
 
     @Option(names = "--json", description = "Print the results as one JSON object on stdout")
     boolean json;
