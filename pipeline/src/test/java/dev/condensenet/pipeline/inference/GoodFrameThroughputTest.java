@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  *   <li>every good frame is predicted exactly once, with the same top-k as alone;
  *   <li>the good frames are batched exactly as alone: a dead-lettered frame never reaches the batcher, so
  *       it neither takes a place in a batch nor arms a timer nor causes a flush (same batches, same flush
- *       counts, bit-identical scores);
+ *       counts, same scores up to float rounding: each run loads the model and times its own layer
+ *       plans, and two plans may round differently);
  *   <li>with the kinds that are classified (odd but valid images) mixed in, batches stay full: only the
  *       last one is partial, as many batches as the frame count needs;
  *   <li>the decode work spent on a dead-lettered frame is bounded: its allocation, and the CPU time of
@@ -168,7 +169,7 @@ class GoodFrameThroughputTest {
             Prediction b = mixed.good.get(e.getKey());
             assertEquals(a.classIndex, b.classIndex, e.getKey());
             assertArrayEquals(a.topKLabels, b.topKLabels, e.getKey());
-            assertArrayEquals(a.topKScores, b.topKScores, e.getKey() + ": same batch, same scores");
+            assertArrayEquals(a.topKScores, b.topKScores, 1e-5f, e.getKey() + ": same batch, same scores");
             assertEquals(a.batchSize, b.batchSize, e.getKey());
         }
         assertBoundedDecodeWork(clean, mixed);
