@@ -43,8 +43,8 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
     private final CondenseNetConfig config;
     private final NDArray stem;
     private final Shape stemStride;
-    private final int[] blockStart;
     private final int[] blockEnd;
+    private final NDIndex[] blockHead;
     private final List<List<CompiledLayer>> blocks;
     private final NDArray gammaF, betaF, meanF, varF;
     private final NDArray fcWeight, fcBias;
@@ -56,11 +56,11 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         this.stem = stem;
         this.stemStride = new Shape(config.stemStride(), config.stemStride());
         this.blocks = blocks;
-        this.blockStart = new int[config.blocks()];
         this.blockEnd = new int[config.blocks()];
+        this.blockHead = new NDIndex[config.blocks()];
         int channels = config.stemChannels();
         for (int m = 0; m < config.blocks(); m++) {
-            blockStart[m] = channels;
+            blockHead[m] = new NDIndex(":, 0:{}", channels);
             channels += config.stage(m) * config.growth(m);
             blockEnd[m] = channels;
         }
@@ -124,7 +124,7 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         NDManager manager = in.getManager();
         NDArray buffer = manager.create(new Shape(s.get(0), blockEnd[m], s.get(2), s.get(3)), DataType.FLOAT32,
                 in.getDevice());
-        buffer.set(new NDIndex(":, 0:{}", blockStart[m]), in);
+        buffer.set(blockHead[m], in);
         in.close();
         for (CompiledLayer layer : blocks.get(m)) {
             layer.forward(buffer);
