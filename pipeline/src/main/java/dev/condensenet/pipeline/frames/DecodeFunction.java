@@ -19,6 +19,13 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
     private static final long serialVersionUID = 1L;
 
     public static final String FRAME_ID = "frame-id";
+    /**
+     * Longest {@code frame-id} header and record key accepted, in bytes. Both are copied into the
+     * prediction (header and key), whose size must not depend on the input: a huge id would make the
+     * prediction too large for its topic and fail the job instead of the frame.
+     */
+    public static final int MAX_FRAME_ID_BYTES = 256;
+    public static final int MAX_KEY_BYTES = 1024;
     public static final String CAPTURE_TS = "capture-ts";
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
@@ -53,6 +60,10 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
         try {
             frame.frameId = frameId(record);
             frame.captureTs = captureTs(record);
+            if (record.key != null && record.key.length > MAX_KEY_BYTES) {
+                throw new BadFrameException(FrameError.BAD_HEADER, "record key has " + record.key.length
+                        + " bytes, more than " + MAX_KEY_BYTES + ": use a short stream id as key");
+            }
             decoder.decode(record.value, frame.pixels);
             frame.stream = stream(record.key);
         } catch (BadFrameException e) {
@@ -85,8 +96,13 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
     }
 
     /** The {@code frame-id} header, or the record's coordinates: stable across replays either way. */
-    static String frameId(FrameRecord r) {
-        String id = r.headerString(FRAME_ID);
+    static String frameId(FrameRecord r) throws BadFrameException {
+        byte[] raw = r.header(FRAME_ID);
+        if (raw != null && raw.length > MAX_FRAME_ID_BYTES) {
+            throw new BadFrameException(FrameError.BAD_HEADER, "header frame-id has " + raw.length
+                    + " bytes, more than " + MAX_FRAME_ID_BYTES + ": send a short id");
+        }
+        String id = raw == null ? null : new String(raw, StandardCharsets.UTF_8);
         return id == null || id.isBlank() ? r.coordinates() : id;
     }
 

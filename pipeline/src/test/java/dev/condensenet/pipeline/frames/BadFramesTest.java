@@ -99,6 +99,35 @@ class BadFramesTest {
         return out.get(0).pixels.clone();
     }
 
+    /** A valid image with a huge frame-id or key is refused: both would be copied into its prediction. */
+    @Test
+    void overLongFrameIdOrKeyIsDeadLetteredAsBadHeader() throws Exception {
+        DecoderSettings settings = new DecoderSettings(1, 28, 28, new float[] {0.29f}, new float[] {0.35f},
+                DecoderSettings.DEFAULT_MAX_PIXELS, BadFrames.MAX_FRAME_BYTES);
+        byte[] good = Files.readAllBytes(BadFrames.dir().resolve("good.png"));
+        byte[] longId = new byte[DecodeFunction.MAX_FRAME_ID_BYTES + 1];
+        byte[] longKey = new byte[DecodeFunction.MAX_KEY_BYTES + 1];
+        java.util.Arrays.fill(longId, (byte) 'i');
+        java.util.Arrays.fill(longKey, (byte) 'k');
+        try (OneInputStreamOperatorTestHarness<FrameRecord, DecodedFrame> h =
+                     ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction(settings))) {
+            h.processElement(new FrameRecord(null, good, new String[] {DecodeFunction.FRAME_ID},
+                    new byte[][] {longId}, "frames", 0, 0, 1L), 0);
+            h.processElement(new FrameRecord(longKey, good, new String[0], new byte[0][], "frames", 0, 1, 1L), 0);
+            h.processElement(new FrameRecord(java.util.Arrays.copyOf(longKey, DecodeFunction.MAX_KEY_BYTES), good,
+                    new String[] {DecodeFunction.FRAME_ID},
+                    new byte[][] {java.util.Arrays.copyOf(longId, DecodeFunction.MAX_FRAME_ID_BYTES)},
+                    "frames", 0, 2, 1L), 0);
+            assertEquals(1, h.extractOutputValues().size(), "the record at both limits is classified");
+            List<DeadLetter> dead = h.getSideOutput(DecodeFunction.DEAD_LETTERS).stream()
+                    .map(StreamRecord::getValue).toList();
+            assertEquals(2, dead.size());
+            for (DeadLetter d : dead) {
+                assertEquals(FrameError.BAD_HEADER.name(), d.errorClass, d.error);
+            }
+        }
+    }
+
     /** "classified" (one decoded frame with the right id and stream) or the dead letter's error class. */
     private static String outcome(OneInputStreamOperatorTestHarness<FrameRecord, DecodedFrame> h, BadFrames.Row row,
                                   FrameRecord record) {

@@ -140,5 +140,14 @@ class WireFormatTest {
                 new byte[][] {"-5".getBytes(StandardCharsets.UTF_8)}, "frames", 0, 7, 1234);
         assertEquals(FrameError.BAD_HEADER,
                 assertThrows(BadFrameException.class, () -> DecodeFunction.captureTs(badTs)).error());
+        byte[] longId = new byte[DecodeFunction.MAX_FRAME_ID_BYTES + 1];
+        java.util.Arrays.fill(longId, (byte) 'x');
+        FrameRecord hugeId = new FrameRecord(null, new byte[1], new String[] {"frame-id"}, new byte[][] {longId},
+                "frames", 0, 7, 1234);
+        assertEquals(FrameError.BAD_HEADER,
+                assertThrows(BadFrameException.class, () -> DecodeFunction.frameId(hugeId)).error());
+        FrameRecord maxId = new FrameRecord(null, new byte[1], new String[] {"frame-id"},
+                new byte[][] {java.util.Arrays.copyOf(longId, DecodeFunction.MAX_FRAME_ID_BYTES)}, "frames", 0, 7, 1234);
+        assertEquals(DecodeFunction.MAX_FRAME_ID_BYTES, DecodeFunction.frameId(maxId).length());
     }
 }
