@@ -18,7 +18,7 @@ final class Arrays2 {
     /** {@code dst[:] = values} (row-major, same number of elements). */
     static void assign(NDArray dst, float[] values) {
         try (NDArray tmp = dst.getManager().create(values, dst.getShape())) {
-            dst.set(ALL, tmp);
+            put(dst, tmp);
         }
     }
 
@@ -28,7 +28,27 @@ final class Arrays2 {
             throw new IllegalStateException("shape " + src.getShape() + " cannot be copied into " + dst.getShape());
         }
         try (NDArray tmp = src.toDevice(dst.getDevice(), true)) {
-            dst.set(ALL, tmp);
+            put(dst, tmp);
+        }
+    }
+
+    /**
+     * libtorch's grad mode is per thread and on by default, so on a thread where DJL did not start the
+     * engine an in-place write into a parameter that requires grad is refused ("a leaf Variable that
+     * requires grad is being used in an in-place operation"). The write is not part of any graph:
+     * drop the flag around it.
+     */
+    private static void put(NDArray dst, NDArray value) {
+        boolean grad = dst.hasGradient();
+        if (grad) {
+            dst.setRequiresGradient(false);
+        }
+        try {
+            dst.set(ALL, value);
+        } finally {
+            if (grad) {
+                dst.setRequiresGradient(true);
+            }
         }
     }
 }
