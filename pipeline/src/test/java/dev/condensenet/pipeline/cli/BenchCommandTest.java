@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condensenet.pipeline.bench.BenchPlots;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.training.model.ModelDirectory;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,24 +28,6 @@ class BenchCommandTest {
     @TempDir
     static Path tmp;
 
-    record Result(int code, String out, String err) {}
-
-    static synchronized Result cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PipelineCli.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     /** The shipped model when there is one (as the command's default), else an untrained one of its shape. */
     static Path model() throws Exception {
         var shipped = Testdata.model();
@@ -67,7 +46,7 @@ class BenchCommandTest {
         Path plots = tmp.resolve("plots");
         List<String> args = new ArrayList<>(List.of("bench", "--model", model().toString(), "--batch-sizes", "1,4",
                 "--rates", "0.5", "--frames", "64", "--json", "--plot", plots.toString()));
-        Result r = cli(args.toArray(new String[0]));
+        PipelineCliTest.Result r = PipelineCliTest.cli(args.toArray(new String[0]));
         assertEquals(0, r.code(), r.out() + r.err());
         JsonNode j = new ObjectMapper().readTree(r.out().strip());
 
@@ -135,7 +114,7 @@ class BenchCommandTest {
         "--frames=abc", "--seconds=0", "--max-delay-ms=0", "--threads=0", "--parallelism=0", "--device=tpu",
         "--no-such-flag"})
     void badFlagsAreOneLineAndExitCode2(String flag) throws Exception {
-        Result r = cli("bench", "--model", model().toString(), flag);
+        PipelineCliTest.Result r = PipelineCliTest.cli("bench", "--model", model().toString(), flag);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -144,7 +123,7 @@ class BenchCommandTest {
 
     @Test
     void missingModelIsExitCode2() {
-        Result r = cli("bench", "--model", tmp.resolve("nope").toString());
+        PipelineCliTest.Result r = PipelineCliTest.cli("bench", "--model", tmp.resolve("nope").toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("error: model directory"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -152,7 +131,7 @@ class BenchCommandTest {
 
     @Test
     void helpListsTheFlags() {
-        Result r = cli("bench", "--help");
+        PipelineCliTest.Result r = PipelineCliTest.cli("bench", "--help");
         assertEquals(0, r.code());
         for (String flag : new String[] {"--model", "--frames", "--seconds", "--batch-sizes", "--rates",
             "--max-delay-ms", "--threads", "--device", "--parallelism", "--json", "--plot"}) {

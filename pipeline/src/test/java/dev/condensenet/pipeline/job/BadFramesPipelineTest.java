@@ -9,7 +9,6 @@ import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
-import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -57,9 +55,7 @@ class BadFramesPipelineTest {
     @Test
     void badFramesAreClassifiedOrDeadLetteredAndNeverFailTheJob() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-                KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
-            }
+            TestFrames.createTopics(kafka.bootstrapServers());
             JobOptions o = new JobOptions();
             o.bootstrapServers = kafka.bootstrapServers();
             o.model = TestFrames.modelOrUntrained(tmp);

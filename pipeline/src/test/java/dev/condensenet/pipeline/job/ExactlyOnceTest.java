@@ -8,14 +8,12 @@ import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
-import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,7 +24,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,9 +65,7 @@ class ExactlyOnceTest {
     @Test
     void eachFrameExactlyOnceDespiteAFailure() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-                KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
-            }
+            TestFrames.createTopics(kafka.bootstrapServers());
             JobOptions o = new JobOptions();
             o.bootstrapServers = kafka.bootstrapServers();
             o.model = TestFrames.modelOrUntrained(tmp);

@@ -12,7 +12,6 @@ import dev.condensenet.pipeline.frames.DeadLetterSerializer;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
-import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -58,9 +56,7 @@ class PipelineIntegrationTest {
     @BeforeAll
     static void runPipeline() throws Exception {
         kafka = EmbeddedKafka.start();
-        try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-            KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
-        }
+        TestFrames.createTopics(kafka.bootstrapServers());
         model = TestFrames.modelOrUntrained(tmp);
         JobOptions o = new JobOptions();
         o.bootstrapServers = kafka.bootstrapServers();

@@ -105,6 +105,15 @@ final class TestFrames {
         return expected.equals(label) || expected.equals(Integer.toString(classIndex));
     }
 
+    /** The job's three topics on a test broker: frames (2 partitions), predictions, dead-letters. */
+    static void createTopics(String bootstrapServers) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin =
+                     dev.condensenet.pipeline.kafka.KafkaClients.admin(bootstrapServers, new java.util.Properties())) {
+            dev.condensenet.pipeline.kafka.KafkaClients.ensureTopics(admin,
+                    Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
+        }
+    }
+
     static Path modelOrUntrained(Path tmp) throws IOException {
         var trained = Testdata.model();
         if (trained.isPresent()) {
