@@ -36,7 +36,8 @@ final class TrainCommand implements Callable<Integer> {
     String dataset;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory (fashion-mnist default: /usr/share/datasets/fashion-mnist).")
+            description = "Data directory (fashion-mnist default: /usr/share/datasets/fashion-mnist). With "
+                    + "--resume: where the run's data is now, if it moved.")
     Path dataDir;
 
     @Option(names = "--epochs", defaultValue = "30", description = "Epochs (default ${DEFAULT-VALUE}).")
@@ -106,6 +107,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             resumed = Checkpoint.read(resume.resolve("checkpoint"));
             settings = resumed.settings();
+            if (dataDir != null) {
+                // the run moved to another machine (e.g. resumed on a GPU node): same data, new place
+                settings = settings.withDataDir(dataDir.toAbsolutePath().toString());
+            }
             config = resumed.config();
             outDir = resume;
             if (resumed.completedEpochs() >= settings.epochs()) {

@@ -23,4 +23,10 @@ package dev.condensenet.training.train;
 public record TrainSettings(String name, String dataset, String dataDir, int limit, int testLimit, double valSplit,
                             int epochs, int batchSize, float learningRate, float momentum, boolean nesterov,
                             float weightDecay, float groupLasso, boolean augment, long seed) {
+
+    /** The same run reading its data from {@code dir}. */
+    public TrainSettings withDataDir(String dir) {
+        return new TrainSettings(name, dataset, dir, limit, testLimit, valSplit, epochs, batchSize, learningRate,
+                momentum, nesterov, weightDecay, groupLasso, augment, seed);
+    }
 }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,29 @@ class MainTest {
         }
         Result r = run("info", "--preset", "nope");
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void resumeReadsMovedDataFromDataDir() throws Exception {
+        Path installed = Path.of("/usr/share/datasets/fashion-mnist");
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (String f : new String[] {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+            Files.createSymbolicLink(data.resolve(f), installed.resolve(f));
+        }
+        Path out = tmp.resolve("run");
+        Result first = run("train", "--preset", "fmnist-26", "--dataset", "fashion-mnist", "--data-dir",
+                data.toString(), "--epochs", "1", "--limit", "128", "--test-limit", "64", "--device", "cpu",
+                "--out", out.toString());
+        assertEquals(0, first.code(), first.err());
+        Path moved = Files.move(data, tmp.resolve("moved"));
+
+        Result lost = run("train", "--resume", out.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, lost.code(), lost.err());
+        assertTrue(lost.err().contains(data.toString()) && lost.err().contains("--data-dir"), lost.err());
+        Result found = run("train", "--resume", out.toString(), "--data-dir", moved.toString());
+        assertEquals(0, found.code(), found.err());
+        assertTrue(Files.isRegularFile(out.resolve("config.json")));
     }
 
     @Test
