@@ -27,19 +27,24 @@ final class ProgressListener extends RunListener {
     @Override
     public void onTrainingBatch(Trainer trainer, BatchData batchData) {
         long total = run.batchesPerEpoch();
+        long now = System.nanoTime();
+        batches++;
         if (started < 0) {
-            started = System.nanoTime();
+            // the clock starts when the first batch is done: that batch's time is not known here, so
+            // neither its images nor its time count, or the first rates read millions of images/s
+            started = now;
             images = 0;
-            batches = 0;
+            batches = 1;
             if (interactive) {
                 bar = new ProgressBar("epoch " + (run.completedEpochs() + 1) + "/" + run.settings().epochs(), total);
             }
+        } else {
+            images += batchData.getBatch().getSize();
         }
-        images += batchData.getBatch().getSize();
-        batches++;
-        double seconds = (System.nanoTime() - started) / 1e9;
-        String rate = String.format("%.0f img/s, ETA %s", images / Math.max(seconds, 1e-9),
-                clock(seconds / batches * (total - batches)));
+        double seconds = (now - started) / 1e9;
+        String rate = batches < 2 ? "starting"
+                : String.format("%.0f img/s, ETA %s", images / Math.max(seconds, 1e-9),
+                        clock(seconds / (batches - 1) * (total - batches)));
         if (bar != null) {
             bar.update(batches, rate);
         } else if (batches % Math.max(1, total / 10) == 0 && batches < total) {
