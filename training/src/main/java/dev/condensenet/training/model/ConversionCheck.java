@@ -106,8 +106,13 @@ public final class ConversionCheck {
         for (int j : cl.index()) {
             keep[j] = 1f;
         }
-        NDArray kept = w.mul(manager.create(keep));
-        return features.matMul(kept.transpose()).add(b);
+        // w.mul lands in the model's manager; close the temporaries so repeated checks leave nothing behind
+        try (NDArray mask = manager.create(keep);
+             NDArray kept = w.mul(mask);
+             NDArray keptT = kept.transpose();
+             NDArray product = features.matMul(keptT)) {
+            return product.add(b);
+        }
     }
 
     private static void sgdStep(SequentialBlock net, Optimizer sgd) {
