@@ -85,6 +85,7 @@ class MainTest {
                 "--out", out.toString());
         assertEquals(0, first.code(), first.err());
         Path moved = Files.move(data, tmp.resolve("moved"));
+        Files.delete(out.resolve("config.json")); // so the resumed run must write the model directory again
 
         Result lost = run("train", "--resume", out.toString());
         assertEquals(Main.EXIT_BAD_INPUT, lost.code(), lost.err());
