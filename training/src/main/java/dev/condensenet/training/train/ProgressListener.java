@@ -33,8 +33,6 @@ final class ProgressListener extends RunListener {
             // the clock starts when the first batch is done: that batch's time is not known here, so
             // neither its images nor its time count, or the first rates read millions of images/s
             started = now;
-            images = 0;
-            batches = 1;
             if (interactive) {
                 bar = new ProgressBar("epoch " + (run.completedEpochs() + 1) + "/" + run.settings().epochs(), total);
             }
@@ -60,6 +58,8 @@ final class ProgressListener extends RunListener {
             bar = null;
         }
         started = -1;
+        images = 0;
+        batches = 0;
     }
 
     static String clock(double seconds) {
