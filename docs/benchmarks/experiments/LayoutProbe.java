@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-import dev.condensenet.training.engine.TorchRuntime;
+import dev.condensenet.model.engine.TorchRuntime;
 
 /**
  * One-off probe behind BENCHMARKS.md ("Why batch 64 is not 4× batch 1 on this CPU"): a dense network of

@@ -1,10 +1,10 @@
 package dev.condensenet.pipeline.bench;
 
-import dev.condensenet.pipeline.cli.PipelineCli;
-import dev.condensenet.pipeline.frames.DecodeFunction;
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.wire.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -101,8 +101,8 @@ final class JobRun implements AutoCloseable {
     private void send(KafkaProducer<byte[], byte[]> producer, Point p, int seq, byte[] image) {
         int partition = seq % partitions; // spread evenly over the subtasks
         RecordHeaders h = new RecordHeaders();
-        h.add(DecodeFunction.FRAME_ID, p.frameId(seq).getBytes(StandardCharsets.UTF_8));
-        h.add(DecodeFunction.CAPTURE_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        h.add(Headers.FRAME_ID, p.frameId(seq).getBytes(StandardCharsets.UTF_8));
+        h.add(Headers.CAPTURE_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         byte[] key = ("cam-" + (partition + 1)).getBytes(StandardCharsets.UTF_8);
         p.sentNanos.set(seq, System.nanoTime());
         producer.send(new ProducerRecord<>(options.inputTopic, partition, null, key, image, h));
@@ -114,7 +114,7 @@ final class JobRun implements AutoCloseable {
         try {
             job = prepared.env().executeAsync("condensenet-bench-" + options.maxBatch);
         } catch (Exception e) {
-            throw new IllegalStateException("the job did not start: " + PipelineCli.oneLine(e), e);
+            throw new IllegalStateException("the job did not start: " + UserError.oneLine(e), e);
         }
     }
 
@@ -125,7 +125,7 @@ final class JobRun implements AutoCloseable {
             try {
                 job.getJobExecutionResult().get();
             } catch (ExecutionException e) {
-                throw new IllegalStateException("the job failed: " + PipelineCli.oneLine(e), e);
+                throw new IllegalStateException("the job failed: " + UserError.oneLine(e), e);
             }
         }
         return complete;

@@ -1,6 +1,6 @@
 package dev.condensenet.pipeline.bench;
 
-import dev.condensenet.pipeline.frames.DecodeFunction;
+import dev.condensenet.pipeline.wire.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ final class OutputReader implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r, long now) {
-        Header h = r.headers().lastHeader(DecodeFunction.FRAME_ID);
+        Header h = r.headers().lastHeader(Headers.FRAME_ID);
         String id = h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
         int dash = id.indexOf('-');
         Point p = null;

@@ -1,12 +1,12 @@
 package dev.condensenet.pipeline.bench;
 
+import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
-import dev.condensenet.training.model.ModelDirectoryException;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;

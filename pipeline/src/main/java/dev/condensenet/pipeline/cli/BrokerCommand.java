@@ -2,6 +2,7 @@ package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.wire.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public final class BrokerCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--topics", split = ",", description = "Topics to create (default: ${DEFAULT-VALUE})")
-    List<String> topics = List.of("frames", "predictions", "dead-letters");
+    List<String> topics = List.of(Topics.FRAMES, Topics.PREDICTIONS, Topics.DEAD_LETTERS);
 
     @Option(names = "--partitions", description = "Partitions of the input topic, the first of --topics; "
             + "the job's default parallelism (default: ${DEFAULT-VALUE})")

@@ -2,13 +2,15 @@ package dev.condensenet.pipeline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.condensenet.pipeline.frames.DeadLetter;
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.wire.Headers;
+import dev.condensenet.pipeline.wire.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
         progress.show("starting Kafka (in-JVM) ...", false);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-                KafkaClients.ensureTopics(admin, Map.of("frames", parallelism, "predictions", 1, "dead-letters", 1),
+                KafkaClients.ensureTopics(admin, Map.of(Topics.FRAMES, parallelism, Topics.PREDICTIONS, 1, Topics.DEAD_LETTERS, 1),
                         (short) 1);
             }
             JobOptions o = new JobOptions();
@@ -128,9 +130,9 @@ public final class DemoCommand implements Callable<Integer> {
         long firstOut = 0;
         long lastOut = 0;
         double inverseBatchSum = 0;
-        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), "frames");
+        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), Topics.FRAMES);
              KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
-            consumer.subscribe(List.of("predictions", "dead-letters"));
+            consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.DEAD_LETTERS));
             long deadline = System.nanoTime() + timeoutS * 1_000_000_000L;
             int sent = 0;
             long t0 = 0;
@@ -158,9 +160,9 @@ public final class DemoCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(fps > 0 ? 20 : 100))) {
                     long now = System.nanoTime();
                     String id = header(r, "frame-id");
-                    boolean isPrediction = r.topic().equals("predictions");
+                    boolean isPrediction = r.topic().equals(Topics.PREDICTIONS);
                     boolean fresh = isPrediction ? predicted.put(id, mapper.readTree(r.value())) == null
-                            && !dead.containsKey(id) : dead.put(id, header(r, DeadLetter.ERROR)) == null
+                            && !dead.containsKey(id) : dead.put(id, header(r, Headers.ERROR)) == null
                             && !predicted.containsKey(id);
                     if (!fresh) {
                         s.duplicates++;
@@ -184,7 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
                     try {
                         job.getJobExecutionResult().get();
                     } catch (java.util.concurrent.ExecutionException e) {
-                        throw new IllegalStateException("the job failed: " + PipelineCli.oneLine(e), e);
+                        throw new IllegalStateException("the job failed: " + UserError.oneLine(e), e);
                     }
                 }
             }

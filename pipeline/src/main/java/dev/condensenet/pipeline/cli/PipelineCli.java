@@ -1,7 +1,7 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.StreamingJob;
-import dev.condensenet.training.model.ModelDirectoryException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,26 +50,10 @@ public final class PipelineCli implements Runnable {
                 err.flush();
                 return 2;
             }
-            err.println("error: " + oneLine(e));
+            err.println("error: " + UserError.oneLine(e));
             err.flush();
             return 1;
         });
         return cl.execute(args);
-    }
-
-    /**
-     * The reason for a failure in one line: the root cause's message, or a model directory error's own
-     * message where there is one (its cause is a detail, e.g. a PyTorch read error without a message).
-     */
-    public static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            if (root instanceof ModelDirectoryException) {
-                break;
-            }
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return m.replaceAll("\\s+", " ").trim();
     }
 }

@@ -1,11 +1,12 @@
 package dev.condensenet.pipeline.cli;
 
-import dev.condensenet.pipeline.frames.IdxImages;
-import dev.condensenet.pipeline.frames.MjpegSplitter;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.produce.IdxImages;
+import dev.condensenet.pipeline.produce.MjpegSplitter;
+import dev.condensenet.pipeline.wire.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class ProduceCommand implements Callable<Integer> {
     String bootstrapServers = "127.0.0.1:9092";
 
     @Option(names = "--topic", description = "Input topic of the job (default: ${DEFAULT-VALUE})")
-    String topic = "frames";
+    String topic = Topics.FRAMES;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;

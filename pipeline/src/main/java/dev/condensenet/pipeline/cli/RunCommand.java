@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
 import java.util.concurrent.Callable;
@@ -63,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
                 System.err.println("stopped");
                 return 0;
             }
-            System.err.println("error: job failed: " + PipelineCli.oneLine(e));
+            System.err.println("error: job failed: " + UserError.oneLine(e));
             return 1;
         } finally {
             if (!stopping.get()) {
@@ -80,7 +81,7 @@ public final class RunCommand implements Callable<Integer> {
             client.cancel().get(30, TimeUnit.SECONDS);
             result.handle((r, t) -> null).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            System.err.println("warning: could not cancel the job cleanly: " + PipelineCli.oneLine(e));
+            System.err.println("warning: could not cancel the job cleanly: " + UserError.oneLine(e));
         }
     }
 }

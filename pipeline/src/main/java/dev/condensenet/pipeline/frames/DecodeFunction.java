@@ -1,5 +1,8 @@
 package dev.condensenet.pipeline.frames;
 
+import dev.condensenet.pipeline.wire.DeadLetter;
+import dev.condensenet.pipeline.wire.FrameRecord;
+import dev.condensenet.pipeline.wire.Headers;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,15 +21,6 @@ import org.apache.flink.util.OutputTag;
 public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
     private static final long serialVersionUID = 1L;
 
-    public static final String FRAME_ID = "frame-id";
-    /**
-     * Longest {@code frame-id} header and record key accepted, in bytes. Both are copied into the
-     * prediction (header and key), whose size must not depend on the input: a huge id would make the
-     * prediction too large for its topic and fail the job instead of the frame.
-     */
-    public static final int MAX_FRAME_ID_BYTES = 256;
-    public static final int MAX_KEY_BYTES = 1024;
-    public static final String CAPTURE_TS = "capture-ts";
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
@@ -60,9 +54,9 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
         try {
             frame.frameId = frameId(record);
             frame.captureTs = captureTs(record);
-            if (record.key != null && record.key.length > MAX_KEY_BYTES) {
+            if (record.key != null && record.key.length > Headers.MAX_KEY_BYTES) {
                 throw new BadFrameException(FrameError.BAD_HEADER, "record key has " + record.key.length
-                        + " bytes, more than " + MAX_KEY_BYTES + ": use a short stream id as key");
+                        + " bytes, more than " + Headers.MAX_KEY_BYTES + ": use a short stream id as key");
             }
             decoder.decode(record.value, frame.pixels);
             frame.stream = stream(record.key);
@@ -97,17 +91,17 @@ public class DecodeFunction extends ProcessFunction<FrameRecord, DecodedFrame> {
 
     /** The {@code frame-id} header, or the record's coordinates: stable across replays either way. */
     static String frameId(FrameRecord r) throws BadFrameException {
-        byte[] raw = r.header(FRAME_ID);
-        if (raw != null && raw.length > MAX_FRAME_ID_BYTES) {
+        byte[] raw = r.header(Headers.FRAME_ID);
+        if (raw != null && raw.length > Headers.MAX_FRAME_ID_BYTES) {
             throw new BadFrameException(FrameError.BAD_HEADER, "header frame-id has " + raw.length
-                    + " bytes, more than " + MAX_FRAME_ID_BYTES + ": send a short id");
+                    + " bytes, more than " + Headers.MAX_FRAME_ID_BYTES + ": send a short id");
         }
         String id = raw == null ? null : new String(raw, StandardCharsets.UTF_8);
         return id == null || id.isBlank() ? r.coordinates() : id;
     }
 
     static long captureTs(FrameRecord r) throws BadFrameException {
-        String ts = r.headerString(CAPTURE_TS);
+        String ts = r.headerString(Headers.CAPTURE_TS);
         if (ts == null || ts.isBlank()) {
             return r.timestamp >= 0 ? r.timestamp : System.currentTimeMillis();
         }

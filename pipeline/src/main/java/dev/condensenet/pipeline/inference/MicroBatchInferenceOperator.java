@@ -1,12 +1,12 @@
 package dev.condensenet.pipeline.inference;
 
 import dev.condensenet.pipeline.frames.DecodedFrame;
-import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 
 /**
  * Buffers decoded frames and runs the model on micro-batches. A batch is flushed when it is full, when

@@ -1,7 +1,8 @@
 package dev.condensenet.pipeline.job;
 
-import dev.condensenet.pipeline.frames.DeadLetterSerializer;
 import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.wire.DeadLetterSerializer;
+import dev.condensenet.pipeline.wire.Topics;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,13 +19,13 @@ public class JobOptions {
     public String bootstrapServers;
 
     @Option(names = "--input-topic", description = "Topic with image frames (default: ${DEFAULT-VALUE})")
-    public String inputTopic = "frames";
+    public String inputTopic = Topics.FRAMES;
 
     @Option(names = "--output-topic", description = "Topic for JSON predictions (default: ${DEFAULT-VALUE})")
-    public String outputTopic = "predictions";
+    public String outputTopic = Topics.PREDICTIONS;
 
     @Option(names = "--dlq-topic", description = "Topic for dead letters (default: ${DEFAULT-VALUE})")
-    public String dlqTopic = "dead-letters";
+    public String dlqTopic = Topics.DEAD_LETTERS;
 
     @Option(names = "--model", required = true, description = "Model directory written by training "
             + "(config.json + parameters); must exist at this path on every TaskManager")

@@ -1,11 +1,11 @@
 package dev.condensenet.pipeline.job;
 
-import dev.condensenet.pipeline.frames.DeadLetter;
-import dev.condensenet.pipeline.frames.DeadLetterSerializer;
-import dev.condensenet.pipeline.frames.FrameRecord;
-import dev.condensenet.pipeline.frames.FrameRecordDeserializer;
-import dev.condensenet.pipeline.frames.Prediction;
-import dev.condensenet.pipeline.frames.PredictionSerializer;
+import dev.condensenet.pipeline.wire.DeadLetter;
+import dev.condensenet.pipeline.wire.DeadLetterSerializer;
+import dev.condensenet.pipeline.wire.FrameRecord;
+import dev.condensenet.pipeline.wire.FrameRecordDeserializer;
+import dev.condensenet.pipeline.wire.Prediction;
+import dev.condensenet.pipeline.wire.PredictionSerializer;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;

@@ -1,12 +1,12 @@
 package dev.condensenet.pipeline.job;
 
-import dev.condensenet.pipeline.frames.DeadLetter;
 import dev.condensenet.pipeline.frames.DecodeFunction;
 import dev.condensenet.pipeline.frames.DecodedFrame;
-import dev.condensenet.pipeline.frames.FrameRecord;
-import dev.condensenet.pipeline.frames.Prediction;
 import dev.condensenet.pipeline.inference.MicroBatchInferenceOperator;
 import dev.condensenet.pipeline.inference.PredictorFactory;
+import dev.condensenet.pipeline.wire.DeadLetter;
+import dev.condensenet.pipeline.wire.FrameRecord;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

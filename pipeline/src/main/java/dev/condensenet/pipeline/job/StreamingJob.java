@@ -1,9 +1,9 @@
 package dev.condensenet.pipeline.job;
 
+import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.inference.ModelSpec;
 import dev.condensenet.pipeline.kafka.KafkaClients;
-import dev.condensenet.training.model.ModelDirectoryException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.condensenet.pipeline.kafka;
 
-import dev.condensenet.pipeline.frames.DecodeFunction;
+import dev.condensenet.pipeline.wire.Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
@@ -38,10 +38,10 @@ public final class FrameProducer implements AutoCloseable {
     public Future<RecordMetadata> send(String streamId, String frameId, long captureTs, byte[] image) {
         RecordHeaders headers = new RecordHeaders();
         if (frameId != null) {
-            headers.add(DecodeFunction.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
+            headers.add(Headers.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
         }
         if (captureTs >= 0) {
-            headers.add(DecodeFunction.CAPTURE_TS, Long.toString(captureTs).getBytes(StandardCharsets.UTF_8));
+            headers.add(Headers.CAPTURE_TS, Long.toString(captureTs).getBytes(StandardCharsets.UTF_8));
         }
         byte[] key = streamId == null ? null : streamId.getBytes(StandardCharsets.UTF_8);
         return producer.send(new ProducerRecord<>(topic, null, null, key, image, headers));

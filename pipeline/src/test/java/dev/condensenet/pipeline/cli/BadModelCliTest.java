@@ -3,9 +3,9 @@ package dev.condensenet.pipeline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.model.BadModels;
-import dev.condensenet.training.model.ModelDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.bench.BenchPlots;
 import dev.condensenet.pipeline.job.Testdata;
-import dev.condensenet.training.model.ModelDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
-import dev.condensenet.training.model.ModelDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.PrintStream;

@@ -3,12 +3,12 @@ package dev.condensenet.pipeline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
-import dev.condensenet.training.model.ModelDirectory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
 import dev.condensenet.pipeline.model.BadModels;
-import dev.condensenet.training.model.ModelDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.frames;
 
+import dev.condensenet.pipeline.wire.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ public final class BadFrames {
                 for (String h : c[2].split(" ")) {
                     String[] kv = h.split("=", 2);
                     headers.add(kv);
-                    if (kv[0].equals(DecodeFunction.FRAME_ID)) {
+                    if (kv[0].equals(Headers.FRAME_ID)) {
                         frameId = kv[1]; // Kafka keeps repeats; the last one counts
                     }
                 }

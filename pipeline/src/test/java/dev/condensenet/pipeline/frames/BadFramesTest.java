@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.pipeline.wire.DeadLetter;
+import dev.condensenet.pipeline.wire.FrameRecord;
+import dev.condensenet.pipeline.wire.Headers;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,18 +108,18 @@ class BadFramesTest {
         DecoderSettings settings = new DecoderSettings(1, 28, 28, new float[] {0.29f}, new float[] {0.35f},
                 DecoderSettings.DEFAULT_MAX_PIXELS, BadFrames.MAX_FRAME_BYTES);
         byte[] good = Files.readAllBytes(BadFrames.dir().resolve("good.png"));
-        byte[] longId = new byte[DecodeFunction.MAX_FRAME_ID_BYTES + 1];
-        byte[] longKey = new byte[DecodeFunction.MAX_KEY_BYTES + 1];
+        byte[] longId = new byte[Headers.MAX_FRAME_ID_BYTES + 1];
+        byte[] longKey = new byte[Headers.MAX_KEY_BYTES + 1];
         java.util.Arrays.fill(longId, (byte) 'i');
         java.util.Arrays.fill(longKey, (byte) 'k');
         try (OneInputStreamOperatorTestHarness<FrameRecord, DecodedFrame> h =
                      ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction(settings))) {
-            h.processElement(new FrameRecord(null, good, new String[] {DecodeFunction.FRAME_ID},
+            h.processElement(new FrameRecord(null, good, new String[] {Headers.FRAME_ID},
                     new byte[][] {longId}, "frames", 0, 0, 1L), 0);
             h.processElement(new FrameRecord(longKey, good, new String[0], new byte[0][], "frames", 0, 1, 1L), 0);
-            h.processElement(new FrameRecord(java.util.Arrays.copyOf(longKey, DecodeFunction.MAX_KEY_BYTES), good,
-                    new String[] {DecodeFunction.FRAME_ID},
-                    new byte[][] {java.util.Arrays.copyOf(longId, DecodeFunction.MAX_FRAME_ID_BYTES)},
+            h.processElement(new FrameRecord(java.util.Arrays.copyOf(longKey, Headers.MAX_KEY_BYTES), good,
+                    new String[] {Headers.FRAME_ID},
+                    new byte[][] {java.util.Arrays.copyOf(longId, Headers.MAX_FRAME_ID_BYTES)},
                     "frames", 0, 2, 1L), 0);
             assertEquals(1, h.extractOutputValues().size(), "the record at both limits is classified");
             List<DeadLetter> dead = h.getSideOutput(DecodeFunction.DEAD_LETTERS).stream()

@@ -3,13 +3,13 @@ package dev.condensenet.pipeline.inference;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.BadFrames;
-import dev.condensenet.pipeline.frames.DeadLetter;
 import dev.condensenet.pipeline.frames.DecodeFunction;
 import dev.condensenet.pipeline.frames.DecodedFrame;
 import dev.condensenet.pipeline.frames.DecoderSettings;
-import dev.condensenet.pipeline.frames.FrameRecord;
-import dev.condensenet.pipeline.frames.Prediction;
 import dev.condensenet.pipeline.job.Testdata;
+import dev.condensenet.pipeline.wire.DeadLetter;
+import dev.condensenet.pipeline.wire.FrameRecord;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.store.ModelDirectory;
+import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.DecodedFrame;
-import dev.condensenet.pipeline.frames.Prediction;
-import dev.condensenet.training.model.ModelDirectory;
-import dev.condensenet.training.model.ModelDirectoryException;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.BadFrames;
-import dev.condensenet.pipeline.frames.DeadLetter;
-import dev.condensenet.pipeline.frames.FrameRecord;
-import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.wire.DeadLetter;
+import dev.condensenet.pipeline.wire.FrameRecord;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;

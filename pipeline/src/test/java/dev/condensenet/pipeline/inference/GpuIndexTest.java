@@ -3,7 +3,7 @@ package dev.condensenet.pipeline.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.condensenet.pipeline.frames.DecodedFrame;
-import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.BadFrames;
-import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.DecodedFrame;
-import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -3,12 +3,12 @@ package dev.condensenet.pipeline.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.error.UserError;
+import dev.condensenet.model.store.ModelDirectory;
+import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.model.BadModels;
-import dev.condensenet.pipeline.cli.PipelineCli;
-import dev.condensenet.training.model.ModelDirectory;
-import dev.condensenet.training.model.ModelDirectoryException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -87,7 +87,7 @@ class BadModelJobTest {
                 .map(Throwable::getMessage).orElseThrow(() -> new AssertionError(kind + ": no model error in "
                         + ExceptionUtils.stringifyException(failure)));
         assertTrue(reason.contains(kind.message) && !reason.contains("\n"), kind + ": one-line reason: " + reason);
-        assertEquals(reason, PipelineCli.oneLine(failure), "what the run command prints");
+        assertEquals(reason, UserError.oneLine(failure), "what the run command prints");
         System.out.printf("%s: job failed after %d s without restarts: %s%n", kind, seconds, reason);
     }
 }

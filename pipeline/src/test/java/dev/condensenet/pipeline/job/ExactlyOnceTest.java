@@ -3,12 +3,12 @@ package dev.condensenet.pipeline.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.condensenet.pipeline.frames.Prediction;
 import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.TopicReader;
+import dev.condensenet.pipeline.wire.Prediction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -121,7 +121,7 @@ final class TestFrames {
         }
         Path dir = tmp.resolve("untrained-fmnist-26");
         if (!Files.exists(dir.resolve("config.json"))) {
-            dev.condensenet.training.model.ModelDirectory.writeUntrained(dir, "fmnist-26");
+            dev.condensenet.model.store.ModelDirectory.writeUntrained(dir, "fmnist-26");
         }
         return dir;
     }

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.cli.PipelineCli;
 import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
-import dev.condensenet.training.model.ModelDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

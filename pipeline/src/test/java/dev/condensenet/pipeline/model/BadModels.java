@@ -1,6 +1,6 @@
 package dev.condensenet.pipeline.model;
 
-import dev.condensenet.training.model.ModelDirectory;
+import dev.condensenet.model.store.ModelDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.condensenet.training.bench;
 
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.ModelCounts;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.net.ModelCounts;
 
 /** The networks the benchmark compares, all built from one CondenseNet config. */
 public enum Form {

@@ -7,14 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
-import dev.condensenet.training.compiled.CompiledCondenseNet;
-import dev.condensenet.training.compiled.Compiler;
-import dev.condensenet.training.compiled.LayerPlan;
-import dev.condensenet.training.model.CondenseNet;
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.Condenser;
-import dev.condensenet.training.model.ConversionCheck;
-import dev.condensenet.training.model.Converter;
+import dev.condensenet.model.compiled.CompiledCondenseNet;
+import dev.condensenet.model.compiled.Compiler;
+import dev.condensenet.model.compiled.ConversionCheck;
+import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.net.CondenseNet;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.net.Condenser;
+import dev.condensenet.model.net.Converter;
 
 /**
  * The benchmarked networks, built once and lazily: one randomly initialised training form, condensed

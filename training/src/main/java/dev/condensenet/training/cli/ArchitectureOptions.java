@@ -1,8 +1,8 @@
 package dev.condensenet.training.cli;
 
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.InvalidConfigException;
-import dev.condensenet.training.model.Presets;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.net.InvalidConfigException;
+import dev.condensenet.model.net.Presets;
 import picocli.CommandLine.Option;
 
 /** The architecture flags shared by subcommands: a preset, explicit flags, or a preset with overrides. */

@@ -7,13 +7,14 @@ import ai.djl.nn.Block;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.engine.Devices;
+import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.training.bench.Form;
 import dev.condensenet.training.bench.Networks;
-import dev.condensenet.training.compiled.LayerPlan;
 import dev.condensenet.training.bench.Throughput;
 import dev.condensenet.training.bench.ThroughputPlot;
-import dev.condensenet.training.engine.TorchRuntime;
-import dev.condensenet.training.model.CondenseNetConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CondenseNetConfig config = arch.isSet() ? arch.resolve() : dev.condensenet.training.model.Presets.get("fmnist-50");
+        CondenseNetConfig config = arch.isSet() ? arch.resolve() : dev.condensenet.model.net.Presets.get("fmnist-50");
         List<Form> selected = new ArrayList<>();
         for (String f : forms) {
             try {

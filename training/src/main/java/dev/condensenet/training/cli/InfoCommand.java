@@ -2,10 +2,10 @@ package dev.condensenet.training.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.ModelCard;
-import dev.condensenet.training.model.ModelCounts;
-import dev.condensenet.training.model.ModelDirectory;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.net.ModelCounts;
+import dev.condensenet.model.store.ModelCard;
+import dev.condensenet.model.store.ModelDirectory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

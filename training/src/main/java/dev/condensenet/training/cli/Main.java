@@ -1,9 +1,6 @@
 package dev.condensenet.training.cli;
 
-import dev.condensenet.training.data.DataException;
-import dev.condensenet.training.model.InvalidConfigException;
-import dev.condensenet.training.model.ModelDirectoryException;
-import dev.condensenet.training.train.CheckpointException;
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.training.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -19,7 +16,7 @@ import picocli.CommandLine.Option;
 public final class Main implements Runnable {
 
     /** Exit code for bad input: flags, configs, model directories, data. */
-    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = UserError.EXIT_CODE;
     /** Exit code when training diverged (NaN/Inf loss); the last good checkpoint is kept. */
     public static final int EXIT_DIVERGED = 3;
 
@@ -50,9 +47,7 @@ public final class Main implements Runnable {
                 err.flush();
                 return EXIT_DIVERGED;
             }
-            if (e instanceof InvalidConfigException || e instanceof ModelDirectoryException
-                    || e instanceof UserInputException || e instanceof DataException
-                    || e instanceof CheckpointException) {
+            if (e instanceof UserError) {
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return EXIT_BAD_INPUT;

@@ -1,12 +1,13 @@
 package dev.condensenet.training.cli;
 
 import ai.djl.Device;
+import dev.condensenet.model.engine.Devices;
+import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.net.ModelCounts;
 import dev.condensenet.training.data.DataException;
 import dev.condensenet.training.data.DatasetKind;
 import dev.condensenet.training.data.ImageSet;
-import dev.condensenet.training.engine.TorchRuntime;
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.ModelCounts;
 import dev.condensenet.training.train.Checkpoint;
 import dev.condensenet.training.train.Evaluation;
 import dev.condensenet.training.train.TrainSettings;

@@ -2,9 +2,9 @@ package dev.condensenet.training.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import dev.condensenet.training.engine.TorchRuntime;
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.ConversionCheck;
+import dev.condensenet.model.compiled.ConversionCheck;
+import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.net.CondenseNetConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,6 @@
 package dev.condensenet.training.data;
 
-import dev.condensenet.training.model.FashionMnistClasses;
+import dev.condensenet.model.store.FashionMnistClasses;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.Tracker;
-import dev.condensenet.training.engine.TorchRuntime;
+import dev.condensenet.model.engine.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
 /** The optimizer against its formula, and the learning-rate schedule (spec §9 item 18). */

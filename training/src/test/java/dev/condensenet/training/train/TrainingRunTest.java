@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
+import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.training.data.IdxReader;
 import dev.condensenet.training.data.ImageSet;
-import dev.condensenet.training.engine.TorchRuntime;
-import dev.condensenet.training.model.CondenseNetConfig;
-import dev.condensenet.training.model.ModelDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,8 +99,8 @@ class TrainingRunTest {
     private static void assertSameParameters(Path a, Path b) throws Exception {
         try (ai.djl.Model ma = ai.djl.Model.newInstance("a", Device.cpu(), "PyTorch");
              ai.djl.Model mb = ai.djl.Model.newInstance("b", Device.cpu(), "PyTorch")) {
-            ma.setBlock(dev.condensenet.training.model.CondenseNet.builder().setConfig(TINY).build());
-            mb.setBlock(dev.condensenet.training.model.CondenseNet.builder().setConfig(TINY).build());
+            ma.setBlock(dev.condensenet.model.net.CondenseNet.builder().setConfig(TINY).build());
+            mb.setBlock(dev.condensenet.model.net.CondenseNet.builder().setConfig(TINY).build());
             ma.load(a, Checkpoint.PARAMS_PREFIX);
             mb.load(b, Checkpoint.PARAMS_PREFIX);
             var pa = ma.getBlock().getParameters();

@@ -1,0 +1,40 @@
+package dev.condensenet.model.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.condensenet.model.error.UserError;
+
+/** Parses {@code --device auto|cpu|gpu[:N]}. */
+public final class Devices {
+
+    private Devices() {
+    }
+
+    /** Call after the engine is initialised. */
+    public static Device parse(String spec) {
+        String s = spec.trim().toLowerCase();
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        if (s.equals("auto")) {
+            return gpus > 0 ? Device.gpu(0) : Device.cpu();
+        }
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (s.equals("gpu") || s.startsWith("gpu:")) {
+            int index = 0;
+            if (s.startsWith("gpu:")) {
+                try {
+                    index = Integer.parseInt(s.substring(4));
+                } catch (NumberFormatException e) {
+                    throw new UserError("--device " + spec + ": expected gpu:N with a number N");
+                }
+            }
+            if (index >= gpus) {
+                throw new UserError("--device " + spec + ": PyTorch sees " + gpus + " GPU(s) here; use "
+                        + "--device cpu, or install CUDA libtorch (see README, GPU)");
+            }
+            return Device.gpu(index);
+        }
+        throw new UserError("--device " + spec + ": use auto, cpu, gpu or gpu:N");
+    }
+}

@@ -1,0 +1,35 @@
+package dev.condensenet.model.error;
+
+/**
+ * A failure caused by what the user gave (a flag, a path, a model directory, a data file), not by a bug:
+ * every command line prints it as one {@code error:} line and exits with {@link #EXIT_CODE}, without a
+ * stack trace. The message says what is wrong and what to do.
+ */
+public class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Exit code of every command for bad usage or setup. */
+    public static final int EXIT_CODE = 2;
+
+    public UserError(String message) {
+        super(message);
+    }
+
+    public UserError(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
+     * The reason for a failure in one line: the message of the outermost {@code UserError} in the cause
+     * chain (its causes are details, e.g. a PyTorch read error without a message), otherwise the root
+     * cause's message, or its class name when it has none; whitespace runs collapse to one space.
+     */
+    public static String oneLine(Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.replaceAll("\\s+", " ").trim();
+    }
+}

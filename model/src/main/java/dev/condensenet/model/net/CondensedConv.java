@@ -1,0 +1,99 @@
+package dev.condensenet.model.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The converted learned group convolution (spec §3.1): channel gather of R' = R·G/C inputs → BN(R') →
+ * ReLU → grouped 1×1 conv (G groups) → channel shuffle. The shuffle restores the training-time
+ * channel order, so the following layer needs no rearrangement.
+ */
+public final class CondensedConv extends IndexedBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int inChannels;
+    private final int gathered;
+    private final int outChannels;
+    private final int groups;
+    private final BatchNorm norm;
+    private final Conv2d conv;
+    private final Parameter convWeight;
+
+    /**
+     * @param inChannels R, the width of the incoming concatenated features
+     * @param outChannels O
+     * @param groups G
+     * @param condenseFactor C
+     */
+    public CondensedConv(int inChannels, int outChannels, int groups, int condenseFactor) {
+        super(VERSION, inChannels * groups / condenseFactor);
+        this.inChannels = inChannels;
+        this.gathered = inChannels * groups / condenseFactor;
+        this.outChannels = outChannels;
+        this.groups = groups;
+        this.norm = addChildBlock("norm", BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+        this.conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(1, 1))
+                .setFilters(outChannels).optGroups(groups).optBias(false).build());
+        this.convWeight = conv.getParameters().get("weight");
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray w = ps.getValue(convWeight, x.getDevice(), false);
+        x = ChannelOps.gather(x, deviceIndex(x, w));
+        x = norm.forward(ps, new NDList(x), training).singletonOrThrow();
+        x = Activation.relu(x);
+        x = conv.forward(ps, new NDList(x), training).singletonOrThrow();
+        return new NDList(ChannelOps.shuffle(x, groups));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), outChannels, in.get(2), in.get(3))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        Shape gatheredShape = new Shape(in.get(0), gathered, in.get(2), in.get(3));
+        norm.initialize(manager, dataType, gatheredShape);
+        conv.initialize(manager, dataType, gatheredShape);
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int gatheredChannels() {
+        return gathered;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public BatchNorm norm() {
+        return norm;
+    }
+
+    public Conv2d conv() {
+        return conv;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.condensenet.model.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One dense layer (spec §1.2): {@code concat(x, conv3x3(relu(bn(bottleneck(x)))))}. The bottleneck is
+ * a {@link LearnedGroupConv} in the training form and a {@link CondensedConv} in the condensed form;
+ * the 3×3 group convolution is shared by both forms unchanged.
+ */
+public final class DenseLayer extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Block bottleneck;
+    private final BatchNorm norm;
+    private final Conv2d conv;
+    private final int inChannels;
+    private final int growth;
+
+    public DenseLayer(Block bottleneck, int inChannels, int growth, int groups) {
+        super(VERSION);
+        this.inChannels = inChannels;
+        this.growth = growth;
+        this.bottleneck = addChildBlock("bottleneck", bottleneck);
+        this.norm = addChildBlock("norm", BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+        this.conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1)).setFilters(growth).optGroups(groups).optBias(false).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDList y = bottleneck.forward(ps, inputs, training);
+        y = norm.forward(ps, y, training);
+        y = conv.forward(ps, new NDList(Activation.relu(y.singletonOrThrow())), training);
+        return new NDList(x.concat(y.singletonOrThrow(), 1));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), in.get(1) + growth, in.get(2), in.get(3))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        bottleneck.initialize(manager, dataType, inputShapes);
+        Shape[] mid = bottleneck.getOutputShapes(inputShapes);
+        norm.initialize(manager, dataType, mid);
+        conv.initialize(manager, dataType, mid);
+    }
+
+    public Block bottleneck() {
+        return bottleneck;
+    }
+
+    public BatchNorm norm() {
+        return norm;
+    }
+
+    public Conv2d conv() {
+        return conv;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int growth() {
+        return growth;
+    }
+}

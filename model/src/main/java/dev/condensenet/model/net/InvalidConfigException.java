@@ -1,0 +1,12 @@
+package dev.condensenet.model.net;
+
+import dev.condensenet.model.error.UserError;
+
+/** A CondenseNet configuration that cannot be built; the message is one line and says what to change. */
+public class InvalidConfigException extends UserError {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidConfigException(String message) {
+        super(message);
+    }
+}

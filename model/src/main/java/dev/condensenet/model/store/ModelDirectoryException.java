@@ -1,0 +1,16 @@
+package dev.condensenet.model.store;
+
+import dev.condensenet.model.error.UserError;
+
+/** A model directory that cannot be used; the message is one line naming the directory and the problem. */
+public class ModelDirectoryException extends UserError {
+    private static final long serialVersionUID = 1L;
+
+    public ModelDirectoryException(String message) {
+        super(message);
+    }
+
+    public ModelDirectoryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

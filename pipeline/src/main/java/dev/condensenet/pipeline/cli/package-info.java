@@ -1,0 +1,8 @@
+/**
+ * The {@code condensenet-pipeline.jar} command line (picocli): demo, run, produce, broker, bench. Parses and
+ * validates flags, then calls the packages below; bad usage or setup ends as one {@code error:} line and exit
+ * code 2.
+ *
+ * <p>May import: everything in the pipeline and model modules. Nothing imports this package.
+ */
+package dev.condensenet.pipeline.cli;

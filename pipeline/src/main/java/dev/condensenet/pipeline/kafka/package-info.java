@@ -1,0 +1,7 @@
+/**
+ * Kafka plumbing outside the job graph: an embedded KRaft broker for the demo, the broker command and tests,
+ * admin helpers (topics, reachability) and the frame producer.
+ *
+ * <p>May import: Kafka (clients, server), {@code pipeline.wire}.
+ */
+package dev.condensenet.pipeline.kafka;
