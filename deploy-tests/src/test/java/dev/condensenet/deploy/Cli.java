@@ -1,6 +1,7 @@
 package dev.condensenet.deploy;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -16,19 +17,15 @@ import picocli.CommandLine.ParseResult;
  */
 final class Cli {
   static final String PIPELINE_CLI = "dev.condensenet.pipeline.cli.PipelineCli";
-  static final String STREAMING_JOB = "dev.condensenet.pipeline.job.StreamingJob";
+  static final String JOB_MAIN = "dev.condensenet.pipeline.cli.JobMain";
   static final String TRAINING_CLI = "dev.condensenet.training.cli.Main";
 
   private Cli() {}
 
-  /**
-   * The class, or a skipped test (with the assumption spelled out) when the module that owns it has not
-   * written it yet. The pipeline's CLI and job classes are being built concurrently with these manifests.
-   */
+  /** The class; both command lines are test dependencies of this module, so a missing class is a failure. */
   static Class<?> required(String className) {
     Class<?> c = load(className);
-    assumeTrue(c != null, "ASSUMPTION: " + className + " is not on the classpath yet; the manifests name it"
-        + " per the pipeline/training contract, so this cross-check is skipped until it exists");
+    assertNotNull(c, className + " is not on the classpath: the manifests name a class the build does not have");
     return c;
   }
 
@@ -78,8 +75,8 @@ final class Cli {
   /** Parses {@code subcommand args...} with the CLI class's picocli spec; returns the subcommand's result. */
   static ParseResult parse(Class<?> cli, String subcommand, List<String> args) {
     CommandLine cl = new CommandLine(cli);
-    assumeTrue(cl.getSubcommands().containsKey(subcommand), "ASSUMPTION: " + cli.getName() + " has no '"
-        + subcommand + "' subcommand yet (it has " + cl.getSubcommands().keySet() + "); skipped until it does");
+    assertTrue(cl.getSubcommands().containsKey(subcommand), cli.getName() + " has no '" + subcommand
+        + "' subcommand (it has " + cl.getSubcommands().keySet() + ")");
     List<String> all = new ArrayList<>();
     all.add(subcommand);
     all.addAll(args);

@@ -213,13 +213,13 @@ class ComposeTest {
   void jobmanagerRunsTheJobWithCliCompatibleArguments() {
     List<String> cmd = Compose.list(SERVICES.at("/jobmanager/command"));
     assertEquals("standalone-job", cmd.get(0));
-    assertEquals(List.of("--job-classname", Cli.STREAMING_JOB), cmd.subList(1, 3));
+    assertEquals(List.of("--job-classname", Cli.JOB_MAIN), cmd.subList(1, 3));
     assertEquals(SERVICES.at("/jobmanager/image"), SERVICES.at("/taskmanager/image"));
     assertEquals(SERVICES.at("/jobmanager/build"), SERVICES.at("/taskmanager/build"));
     String context = SERVICES.at("/jobmanager/build/context").asText();
     assertTrue(Files.isRegularFile(Compose.file("compose.yaml").getParent().resolve(context)
         .resolve(SERVICES.at("/jobmanager/build/dockerfile").asText())), "build context and dockerfile");
-    Cli.parseCommand(Cli.required(Cli.STREAMING_JOB), cmd.subList(3, cmd.size()));
+    Cli.parseCommand(Cli.required(Cli.JOB_MAIN), cmd.subList(3, cmd.size()));
   }
 
   @Test

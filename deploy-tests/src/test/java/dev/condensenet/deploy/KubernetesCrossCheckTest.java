@@ -61,9 +61,9 @@ class KubernetesCrossCheckTest {
 
   @Test
   void entryClassAndArgumentsMatchThePipelineCli() throws Exception {
-    assertEquals(Cli.STREAMING_JOB, SPEC.path("job").path("entryClass").asText());
+    assertEquals(Cli.JOB_MAIN, SPEC.path("job").path("entryClass").asText());
     assertEquals("local:///opt/flink/usrlib/condensenet-pipeline-job.jar", SPEC.path("job").path("jarURI").asText());
-    Class<?> job = Cli.required(Cli.STREAMING_JOB);
+    Class<?> job = Cli.required(Cli.JOB_MAIN);
     Cli.assertHasMain(job);
     JsonNode parsed = DeployFiles.JSON.valueToTree(Cli.parseCommand(job, jobArgs()).matchedOptions().stream()
         .collect(java.util.stream.Collectors.toMap(o -> o.longestName(), o -> String.valueOf((Object) o.getValue()))));

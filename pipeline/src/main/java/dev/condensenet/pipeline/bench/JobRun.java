@@ -1,7 +1,7 @@
 package dev.condensenet.pipeline.bench;
 
 import dev.condensenet.model.error.UserError;
-import dev.condensenet.pipeline.job.JobOptions;
+import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.Headers;
@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,33 +23,37 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * One streaming job of the benchmark, wired exactly as {@code run}/{@code demo} wire it
- * ({@link StreamingJob#prepare}: Kafka source → decode → micro-batch inference → Kafka sinks on a local
+ * ({@link StreamingJob}: Kafka source → decode → micro-batch inference → Kafka sinks on a local
  * Flink), with its own input, prediction and dead-letter topics, a producer and the output consumer.
  */
 final class JobRun implements AutoCloseable {
     private static final AtomicInteger POINT_IDS = new AtomicInteger();
 
-    private final JobOptions options;
+    private final StreamingJob.Builder job;
+    private final KafkaSettings kafka;
     private final KafkaProducer<byte[], byte[]> bulk;
     private final KafkaProducer<byte[], byte[]> paced;
     private final OutputReader reader;
     private final int partitions;
-    private JobClient job;
+    private JobClient client;
 
-    /** Creates the topics {@code <prefix>-frames} (one partition per subtask), -predictions, -dead-letters. */
-    JobRun(Admin admin, JobOptions o, String prefix) {
-        this.options = o;
-        this.partitions = o.parallelism;
-        o.inputTopic = prefix + "-frames";
-        o.outputTopic = prefix + "-predictions";
-        o.dlqTopic = prefix + "-dead-letters";
-        o.groupId = "bench-" + prefix;
-        KafkaClients.ensureTopics(admin, Map.of(o.inputTopic, partitions, o.outputTopic, 1, o.dlqTopic, 1), (short) 1);
-        this.bulk = producer(o.bootstrapServers, "5");
-        this.paced = producer(o.bootstrapServers, "0"); // a camera sends each frame at once
-        this.reader = new OutputReader(o.bootstrapServers, o.outputTopic, 1, o.dlqTopic);
-        bulk.partitionsFor(o.inputTopic); // metadata now, not on the first timed send
-        paced.partitionsFor(o.inputTopic);
+    /**
+     * Creates the topics {@code <prefix>-frames} (one partition per subtask), -predictions, -dead-letters and
+     * points {@code job} (with its parallelism set) at them.
+     */
+    JobRun(Admin admin, StreamingJob.Builder job, String bootstrap, int parallelism, String prefix) {
+        this.partitions = parallelism;
+        this.kafka = KafkaSettings.of(bootstrap)
+                .withTopics(prefix + "-frames", prefix + "-predictions", prefix + "-dead-letters")
+                .withGroupId("bench-" + prefix);
+        this.job = job.setKafka(kafka).optParallelism(parallelism);
+        KafkaClients.ensureTopics(admin, Map.of(kafka.inputTopic(), partitions, kafka.outputTopic(), 1,
+                kafka.deadLetterTopic(), 1), (short) 1);
+        this.bulk = producer(bootstrap, "5");
+        this.paced = producer(bootstrap, "0"); // a camera sends each frame at once
+        this.reader = new OutputReader(bootstrap, kafka.outputTopic(), 1, kafka.deadLetterTopic());
+        bulk.partitionsFor(kafka.inputTopic()); // metadata now, not on the first timed send
+        paced.partitionsFor(kafka.inputTopic());
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String lingerMs) {
@@ -105,14 +108,14 @@ final class JobRun implements AutoCloseable {
         h.add(Headers.CAPTURE_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         byte[] key = ("cam-" + (partition + 1)).getBytes(StandardCharsets.UTF_8);
         p.sentNanos.set(seq, System.nanoTime());
-        producer.send(new ProducerRecord<>(options.inputTopic, partition, null, key, image, h));
+        producer.send(new ProducerRecord<>(kafka.inputTopic(), partition, null, key, image, h));
     }
 
     /** Builds and starts the job as {@code run} does; {@code checkModel} also loads it here first. */
-    void start(boolean checkModel) throws StreamingJob.SetupException {
-        StreamingJob.Prepared prepared = StreamingJob.prepare(options, new Configuration(), checkModel);
+    void start(boolean checkModel, String name) throws StreamingJob.SetupException {
+        StreamingJob.Prepared prepared = job.optLoadModelHere(checkModel).prepare();
         try {
-            job = prepared.env().executeAsync("condensenet-bench-" + options.maxBatch);
+            this.client = prepared.env().executeAsync(name);
         } catch (Exception e) {
             throw new IllegalStateException("the job did not start: " + UserError.oneLine(e), e);
         }
@@ -120,10 +123,10 @@ final class JobRun implements AutoCloseable {
 
     /** Waits for every output of {@code p}; false on timeout; throws if the job failed meanwhile. */
     boolean await(Point p, Duration timeout) throws Exception {
-        boolean complete = reader.await(p, timeout, () -> job == null || !job.getJobExecutionResult().isDone());
-        if (!complete && job != null && job.getJobExecutionResult().isDone()) {
+        boolean complete = reader.await(p, timeout, () -> client == null || !client.getJobExecutionResult().isDone());
+        if (!complete && client != null && client.getJobExecutionResult().isDone()) {
             try {
-                job.getJobExecutionResult().get();
+                client.getJobExecutionResult().get();
             } catch (ExecutionException e) {
                 throw new IllegalStateException("the job failed: " + UserError.oneLine(e), e);
             }
@@ -138,10 +141,10 @@ final class JobRun implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            if (job != null && !job.getJobExecutionResult().isDone()) {
-                job.cancel().get(30, TimeUnit.SECONDS);
+            if (client != null && !client.getJobExecutionResult().isDone()) {
+                client.cancel().get(30, TimeUnit.SECONDS);
                 // The local cluster stops with its job: wait, so nothing of it runs during model-only.
-                job.getJobExecutionResult().handle((r, t) -> null).get(30, TimeUnit.SECONDS);
+                client.getJobExecutionResult().handle((r, t) -> null).get(30, TimeUnit.SECONDS);
             }
         } finally {
             reader.close();

@@ -1,9 +1,9 @@
 package dev.condensenet.pipeline.bench;
 
 import dev.condensenet.model.store.ModelDirectoryException;
-import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
-import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
@@ -59,8 +59,7 @@ public final class StreamingBench {
         } catch (ModelDirectoryException | IllegalArgumentException | IllegalStateException e) {
             throw new StreamingJob.SetupException(e.getMessage()); // e.g. --device gpu without a GPU
         }
-        SampleFrames samples = SampleFrames.load(s.images(), factory.spec().decoderSettings(
-                DecoderSettings.DEFAULT_MAX_PIXELS, DecoderSettings.DEFAULT_MAX_BYTES));
+        SampleFrames samples = SampleFrames.load(s.images(), factory.spec().decoderSettings(FrameLimits.DEFAULT));
         BenchReport report = new BenchReport();
         report.model = factory.spec().name;
         report.device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
@@ -102,10 +101,9 @@ public final class StreamingBench {
         long t0 = System.nanoTime();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
-        JobOptions o = jobOptions(bootstrap, s.referenceBatch());
         int chunk = Math.max(50, Math.min(1000, s.frames()));
-        try (JobRun run = new JobRun(admin, o, "warm-up")) {
-            run.start(false);
+        try (JobRun run = new JobRun(admin, job(s.referenceBatch()), bootstrap, s.parallelism(), "warm-up")) {
+            run.start(false, "condensenet-bench-warm-up");
             for (int rounds = 1; ; rounds++) {
                 long c0 = measurable ? jit.getTotalCompilationTime() : 0;
                 long w0 = System.nanoTime();
@@ -130,28 +128,24 @@ public final class StreamingBench {
         }
     }
 
-    private JobOptions jobOptions(String bootstrap, int batch) {
-        JobOptions o = new JobOptions();
-        o.bootstrapServers = bootstrap;
-        o.model = s.model();
-        o.maxBatch = batch;
-        o.maxDelayMs = s.maxDelayMs();
-        o.parallelism = s.parallelism();
-        o.inferenceThreads = s.threads();
-        o.device = s.device();
-        return o;
+    /** The job as {@code run} builds it, at {@code batch} frames per micro-batch. */
+    private StreamingJob.Builder job(int batch) {
+        return StreamingJob.builder()
+                .setModel(s.model())
+                .optBatching(new BatchingSettings(batch, s.maxDelayMs()))
+                .optInferenceThreads(s.threads())
+                .optDevice(DjlPredictorFactory.parseDevice(s.device()));
     }
 
     private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, DjlPredictorFactory factory,
                                             SampleFrames samples, int batch, BenchReport report) throws Exception {
-        JobOptions o = jobOptions(bootstrap, batch);
         double pipelineFps;
         double meanBatch;
         boolean complete;
-        try (JobRun run = new JobRun(admin, o, "b" + batch)) {
+        try (JobRun run = new JobRun(admin, job(batch), bootstrap, s.parallelism(), "b" + batch)) {
             Point full = run.preload(samples, s.frames());
             count(report, full.frames);
-            run.start(false);
+            run.start(false, "condensenet-bench-" + batch);
             complete = run.await(full, s.timeout());
             pipelineFps = full.steadyFps();
             meanBatch = full.meanBatchSize();

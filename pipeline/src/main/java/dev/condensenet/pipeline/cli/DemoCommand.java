@@ -3,7 +3,10 @@ package dev.condensenet.pipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condensenet.model.error.UserError;
-import dev.condensenet.pipeline.job.JobOptions;
+import dev.condensenet.pipeline.inference.BatchingSettings;
+import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.job.CheckpointSettings;
+import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -64,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--guarantee", converter = JobOptions.GuaranteeConverter.class,
             description = "at-least-once or exactly-once (default: at-least-once)")
-    JobOptions.Guarantee guarantee = JobOptions.Guarantee.AT_LEAST_ONCE;
+    DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
 
     @Option(names = "--timeout-s", description = "Give up waiting for outputs after this long (default: ${DEFAULT-VALUE})")
     long timeoutS = 180;
@@ -90,16 +94,18 @@ public final class DemoCommand implements Callable<Integer> {
                 KafkaClients.ensureTopics(admin, Map.of(Topics.FRAMES, parallelism, Topics.PREDICTIONS, 1, Topics.DEAD_LETTERS, 1),
                         (short) 1);
             }
-            JobOptions o = new JobOptions();
-            o.bootstrapServers = kafka.bootstrapServers();
-            o.model = modelDir;
-            o.maxBatch = maxBatch;
-            o.maxDelayMs = maxDelayMs;
-            o.guarantee = guarantee;
-            o.checkpointIntervalMs = 1000; // exactly-once output is visible per checkpoint
-            o.device = "cpu";
-            StreamingJob.Prepared job = StreamingJob.prepare(o, prometheusPort == null
-                    ? new org.apache.flink.configuration.Configuration() : StreamingJob.prometheus(prometheusPort), true);
+            // The model was checked above: the job only reads its config here, and each subtask loads it.
+            StreamingJob.Prepared job = StreamingJob.builder()
+                    .setKafka(KafkaSettings.of(kafka.bootstrapServers()).withGuarantee(guarantee))
+                    .setModel(modelDir)
+                    .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
+                    .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
+                    // exactly-once output is visible per checkpoint
+                    .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))
+                    .optFlinkConfiguration(prometheusPort == null
+                            ? new org.apache.flink.configuration.Configuration()
+                            : StreamingJob.prometheus(prometheusPort))
+                    .prepare();
             progress.show("starting Flink and loading " + job.model().name + " ...", false);
             JobClient client = job.env().executeAsync("condensenet-demo");
             try {

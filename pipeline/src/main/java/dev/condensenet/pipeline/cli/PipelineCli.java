@@ -1,7 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.model.error.UserError;
-import dev.condensenet.pipeline.job.StreamingJob;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +44,7 @@ public final class PipelineCli implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            if (e instanceof StreamingJob.SetupException) {
+            if (e instanceof UserError) {
                 err.println("error: " + e.getMessage());
                 err.flush();
                 return 2;

@@ -1,7 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.model.error.UserError;
-import dev.condensenet.pipeline.job.JobOptions;
 import dev.condensenet.pipeline.job.StreamingJob;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the streaming job against a Kafka cluster on a local Flink in this JVM until Ctrl-C.",
             "The same flags work for the job jar under 'flink run' (entry class",
-            "dev.condensenet.pipeline.job.StreamingJob). Topics must exist."})
+            "dev.condensenet.pipeline.cli.JobMain). Topics must exist."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     JobOptions options = new JobOptions();
@@ -34,13 +33,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StreamingJob.Prepared job = StreamingJob.prepare(options, prometheusPort == null ? new Configuration()
-                : StreamingJob.prometheus(prometheusPort), true); // SetupException → exit 2
+        StreamingJob.Prepared job = options.toBuilder()
+                .optFlinkConfiguration(prometheusPort == null ? new Configuration() : StreamingJob.prometheus(prometheusPort))
+                .optLoadModelHere(true)
+                .prepare(); // SetupException → exit 2
         System.err.printf("model %s (%dx%dx%d, %d classes), parallelism %d, %s; %s -> %s, dead letters -> %s. "
                         + "Ctrl-C stops.%n", job.model().name, job.model().channels, job.model().height,
                 job.model().width, job.model().numClasses(), job.parallelism(),
-                options.guarantee.name().toLowerCase().replace('_', '-'), options.inputTopic, options.outputTopic,
-                options.dlqTopic);
+                job.kafka().guarantee().name().toLowerCase().replace('_', '-'), job.kafka().inputTopic(),
+                job.kafka().outputTopic(), job.kafka().deadLetterTopic());
         if (prometheusPort != null) {
             System.err.println("metrics: http://127.0.0.1:" + prometheusPort + "/metrics");
         }

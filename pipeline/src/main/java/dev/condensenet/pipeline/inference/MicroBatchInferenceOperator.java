@@ -45,14 +45,19 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private transient Prediction out;
     private transient StreamRecord<Prediction> outRecord;
 
-    public MicroBatchInferenceOperator(PredictorFactory factory, int maxBatch, long maxDelayMs, int topK) {
-        if (maxBatch < 1 || maxDelayMs < 1 || topK < 1) {
-            throw new IllegalArgumentException("maxBatch, maxDelayMs and topK must be >= 1, got "
-                    + maxBatch + ", " + maxDelayMs + ", " + topK);
+    /**
+     * @param factory  creates the predictor in {@link #open()}
+     * @param batching when a micro-batch is run
+     * @param topK     labels with scores per prediction
+     * @throws IllegalArgumentException if {@code topK < 1}
+     */
+    public MicroBatchInferenceOperator(PredictorFactory factory, BatchingSettings batching, int topK) {
+        if (topK < 1) {
+            throw new IllegalArgumentException("--top-k must be >= 1, not " + topK);
         }
         this.factory = factory;
-        this.maxBatch = maxBatch;
-        this.maxDelayMs = maxDelayMs;
+        this.maxBatch = batching.maxBatch();
+        this.maxDelayMs = batching.maxDelayMs();
         this.topK = topK;
     }
 

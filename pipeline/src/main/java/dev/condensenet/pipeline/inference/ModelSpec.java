@@ -1,6 +1,7 @@
 package dev.condensenet.pipeline.inference;
 
 import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import java.io.Serializable;
 import java.util.List;
 
@@ -42,7 +43,8 @@ public final class ModelSpec implements Serializable {
         return classNames.length;
     }
 
-    public DecoderSettings decoderSettings(long maxPixels, int maxBytes) {
-        return new DecoderSettings(channels, height, width, mean, std, maxPixels, maxBytes);
+    /** The decoder's settings for this model's input (C×H×W, normalisation) under {@code limits}. */
+    public DecoderSettings decoderSettings(FrameLimits limits) {
+        return new DecoderSettings(channels, height, width, mean, std, limits.maxPixels(), limits.maxFrameBytes());
     }
 }

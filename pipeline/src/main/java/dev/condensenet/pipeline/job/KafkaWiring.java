@@ -7,7 +7,6 @@ import dev.condensenet.pipeline.wire.FrameRecordDeserializer;
 import dev.condensenet.pipeline.wire.Prediction;
 import dev.condensenet.pipeline.wire.PredictionSerializer;
 import java.util.Properties;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -15,7 +14,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-/** Kafka source and sinks for the job, every client getting the {@code --kafka-properties} settings. */
+/** Kafka source and sinks for the job, every client getting the settings of {@link KafkaSettings#client()}. */
 public final class KafkaWiring {
     /**
      * 10 minutes: above any sane checkpoint interval plus restart time, below the broker's default
@@ -32,15 +31,14 @@ public final class KafkaWiring {
 
     private KafkaWiring() {}
 
-    public static KafkaSource<FrameRecord> source(JobOptions o, Properties client) {
-        Properties p = new Properties();
-        p.putAll(client);
+    public static KafkaSource<FrameRecord> source(KafkaSettings k) {
+        Properties p = k.client();
         // Cameras rarely write transactionally, but if a producer does, never read aborted frames.
         p.putIfAbsent("isolation.level", "read_committed");
         return KafkaSource.<FrameRecord>builder()
-                .setBootstrapServers(o.bootstrapServers)
-                .setTopics(o.inputTopic)
-                .setGroupId(o.groupId())
+                .setBootstrapServers(k.bootstrapServers())
+                .setTopics(k.inputTopic())
+                .setGroupId(k.groupId())
                 // Offsets live in checkpoints; on a first start resume from the group's committed
                 // offsets, or the beginning of the topic.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -49,12 +47,12 @@ public final class KafkaWiring {
                 .build();
     }
 
-    public static KafkaSink<Prediction> predictionSink(JobOptions o, Properties client) {
-        return sink(o, client, new PredictionSerializer(o.outputTopic), "predictions");
+    public static KafkaSink<Prediction> predictionSink(KafkaSettings k) {
+        return sink(k, new PredictionSerializer(k.outputTopic()), "predictions");
     }
 
-    public static KafkaSink<DeadLetter> deadLetterSink(JobOptions o, Properties client) {
-        return sink(o, client, new DeadLetterSerializer(o.dlqTopic, o.deadLetterMaxBytes), "dead-letters");
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings k) {
+        return sink(k, new DeadLetterSerializer(k.deadLetterTopic(), k.deadLetterMaxBytes()), "dead-letters");
     }
 
     /**
@@ -63,17 +61,17 @@ public final class KafkaWiring {
      *
      * @throws IllegalArgumentException one line naming both settings
      */
-    public static void checkDeadLetterFitsProducer(JobOptions o, Properties client) {
-        String set = client.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    public static void checkDeadLetterFitsProducer(KafkaSettings k) {
+        String set = k.client().getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         long limit;
         try {
             limit = set == null ? DEFAULT_MAX_REQUEST_SIZE : Long.parseLong(set.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("max.request.size in --kafka-properties is not a number: '" + set + "'");
         }
-        long largest = (long) o.deadLetterMaxBytes + DeadLetterSerializer.ADDED_BYTES_MAX;
+        long largest = (long) k.deadLetterMaxBytes() + DeadLetterSerializer.ADDED_BYTES_MAX;
         if (largest > limit) {
-            throw new IllegalArgumentException("--dead-letter-max-bytes " + o.deadLetterMaxBytes + " + "
+            throw new IllegalArgumentException("--dead-letter-max-bytes " + k.deadLetterMaxBytes() + " + "
                     + DeadLetterSerializer.ADDED_BYTES_MAX + " bytes of dead-letter headers exceeds the producer's "
                     + "max.request.size " + limit + (set == null ? " (Kafka's default)" : " (--kafka-properties)")
                     + "; lower --dead-letter-max-bytes or raise max.request.size");
@@ -81,33 +79,30 @@ public final class KafkaWiring {
     }
 
     /** As {@link #checkDeadLetterFitsProducer}, for the dead-letter topic's {@code max.message.bytes}. */
-    public static void checkDeadLetterFitsTopic(JobOptions o, long topicMaxMessageBytes) {
-        long largest = (long) o.deadLetterMaxBytes + DeadLetterSerializer.ADDED_BYTES_MAX;
+    public static void checkDeadLetterFitsTopic(KafkaSettings k, long topicMaxMessageBytes) {
+        long largest = (long) k.deadLetterMaxBytes() + DeadLetterSerializer.ADDED_BYTES_MAX;
         if (largest > topicMaxMessageBytes) {
-            throw new IllegalArgumentException("--dead-letter-max-bytes " + o.deadLetterMaxBytes + " + "
+            throw new IllegalArgumentException("--dead-letter-max-bytes " + k.deadLetterMaxBytes() + " + "
                     + DeadLetterSerializer.ADDED_BYTES_MAX + " bytes of dead-letter headers exceeds max.message.bytes "
-                    + topicMaxMessageBytes + " of topic " + o.dlqTopic
+                    + topicMaxMessageBytes + " of topic " + k.deadLetterTopic()
                     + "; lower --dead-letter-max-bytes or raise the topic's max.message.bytes");
         }
     }
 
-    private static <T> KafkaSink<T> sink(JobOptions o, Properties client, KafkaRecordSerializationSchema<T> schema,
-                                         String name) {
-        Properties p = new Properties();
-        p.putAll(client);
+    private static <T> KafkaSink<T> sink(KafkaSettings k, KafkaRecordSerializationSchema<T> schema, String name) {
+        Properties p = k.client();
         p.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         // A micro-batch's outputs are emitted back to back and nothing follows until the next batch, so
         // lingering for more records (Kafka 4's default: 5 ms) only delays every prediction.
         p.putIfAbsent("linger.ms", SINK_LINGER_MS);
-        boolean exactlyOnce = o.guarantee == JobOptions.Guarantee.EXACTLY_ONCE;
         var b = KafkaSink.<T>builder()
-                .setBootstrapServers(o.bootstrapServers)
+                .setBootstrapServers(k.bootstrapServers())
                 .setKafkaProducerConfig(p)
                 .setRecordSerializer(schema)
-                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
-        if (exactlyOnce) {
+                .setDeliveryGuarantee(k.guarantee());
+        if (k.exactlyOnce()) {
             // One prefix per sink: two sinks sharing transactional ids would fence each other.
-            b.setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name);
+            b.setTransactionalIdPrefix(k.transactionalIdPrefix() + "-" + name);
         }
         return b.build();
     }

@@ -2,11 +2,14 @@ package dev.condensenet.pipeline.job;
 
 import dev.condensenet.pipeline.frames.DecodeFunction;
 import dev.condensenet.pipeline.frames.DecodedFrame;
+import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.MicroBatchInferenceOperator;
 import dev.condensenet.pipeline.inference.PredictorFactory;
 import dev.condensenet.pipeline.wire.DeadLetter;
 import dev.condensenet.pipeline.wire.FrameRecord;
 import dev.condensenet.pipeline.wire.Prediction;
+import dev.condensenet.pipeline.wire.Topics;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,19 +35,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class PipelineGraph {
     private PipelineGraph() {}
 
-    public static void build(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
-                             Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
-                             PredictorFactory model, JobOptions o) {
-        build(env, source, predictions, deadLetters, model, o, UnaryOperator.identity());
-    }
-
     /**
-     * @param beforePredictionSink applied to the prediction stream just before its sink (tests insert
-     *                             failures there); identity in production
+     * @param model    creates the predictor inside each subtask; its spec gives the decoder's input shape
+     * @param decoder  decoding limits and the model's input shape and normalisation
+     * @param batching when a micro-batch is run
+     * @param topK     labels with scores per prediction, >= 1
      */
     public static void build(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
                              Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
-                             PredictorFactory model, JobOptions o,
+                             PredictorFactory model, DecoderSettings decoder, BatchingSettings batching, int topK) {
+        build(env, source, predictions, deadLetters, model, decoder, batching, topK, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with {@code beforePredictionSink} applied to the prediction stream just before its sink (tests
+     * insert failures there); identity in production.
+     */
+    public static void build(StreamExecutionEnvironment env, Source<FrameRecord, ?, ?> source,
+                             Sink<Prediction> predictions, Sink<DeadLetter> deadLetters,
+                             PredictorFactory model, DecoderSettings decoder, BatchingSettings batching, int topK,
                              UnaryOperator<DataStream<Prediction>> beforePredictionSink) {
         // Operators hand records to the next chained operator by reference; the decoder reuses its
         // output frame and the batcher copies it at once (see DecodedFrame), which this requires.
@@ -56,16 +65,16 @@ public final class PipelineGraph {
         serialization.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(serialization);
         DataStream<FrameRecord> frames = env
-                .fromSource(source, WatermarkStrategy.noWatermarks(), "frames")
+                .fromSource(source, WatermarkStrategy.noWatermarks(), Topics.FRAMES)
                 .uid("frames-source");
         SingleOutputStreamOperator<DecodedFrame> decoded = frames
-                .process(new DecodeFunction(model.spec().decoderSettings(o.maxPixels, o.maxFrameBytes)))
+                .process(new DecodeFunction(decoder))
                 .returns(TypeInformation.of(DecodedFrame.class))
                 .name("decode")
                 .uid("decode");
         DataStream<Prediction> predicted = decoded
                 .transform("micro-batch-inference", TypeInformation.of(Prediction.class),
-                        new MicroBatchInferenceOperator(model, o.maxBatch, o.maxDelayMs, o.topK))
+                        new MicroBatchInferenceOperator(model, batching, topK))
                 .uid("inference");
         beforePredictionSink.apply(predicted).sinkTo(predictions).name("predictions").uid("predictions-sink");
         decoded.getSideOutput(DecodeFunction.DEAD_LETTERS)

@@ -1,129 +1,208 @@
 package dev.condensenet.pipeline.job;
 
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.store.ModelDirectoryException;
+import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.inference.ModelSpec;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.Callable;
+import java.util.Objects;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
- * Entry class of the job jar for {@code flink run}, with the same flags as {@code PipelineCli run}.
- * Wires Kafka → decode → micro-batched DJL inference → Kafka on whatever environment it is started in:
- * the cluster under {@code flink run}, a local MiniCluster from the CLI.
+ * Builds the streaming job, Kafka -> decode -> micro-batched DJL inference -> Kafka, on whatever environment it
+ * is started in: the cluster under {@code flink run}, a local MiniCluster from the command line. Every check
+ * that can fail (settings, model directory, brokers, topics, dead-letter size) runs before the graph is built,
+ * so a problem is one line instead of a job that fails and restarts later.
+ *
+ * <pre>{@code
+ * StreamingJob.Prepared job = StreamingJob.builder()
+ *         .setKafka(KafkaSettings.of("127.0.0.1:9092"))
+ *         .setModel(Path.of("testdata/models/fmnist-26"))
+ *         .optBatching(new BatchingSettings(32, 20))
+ *         .prepare();
+ * job.env().execute(StreamingJob.JOB_NAME);
+ * }</pre>
  */
-@Command(name = "StreamingJob", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "CondenseNet streaming inference: Kafka frames -> predictions and dead letters.")
-public final class StreamingJob implements Callable<Integer> {
+public final class StreamingJob {
     public static final String JOB_NAME = "condensenet-pipeline";
 
-    @Mixin
-    JobOptions options = new JobOptions();
+    private StreamingJob() {
+    }
 
     /** A job that passed every check and is ready to execute. */
-    public record Prepared(StreamExecutionEnvironment env, ModelSpec model, int parallelism) {}
+    public record Prepared(StreamExecutionEnvironment env, ModelSpec model, int parallelism, KafkaSettings kafka) {}
 
-    public static void main(String[] args) {
-        int rc = new CommandLine(new StreamingJob()).execute(args);
-        if (rc != 0) {
-            System.exit(rc);
-        }
-    }
+    /** A problem the user must fix before the job can start (model, broker, topics, settings). */
+    public static final class SetupException extends UserError {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    public Integer call() throws Exception {
-        Prepared job;
-        try {
-            job = prepare(options);
-        } catch (SetupException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        job.env().execute(JOB_NAME);
-        return 0;
-    }
-
-    /** A problem the user must fix before the job can start (model, broker, topics, flags). */
-    public static final class SetupException extends Exception {
         public SetupException(String message) {
-            super(message, null, false, false);
+            super(message);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Settings of one job: {@code set*} are required, {@code opt*} have the defaults of the command line and
+     * throw {@link IllegalArgumentException} naming the flag for a value out of range.
+     */
+    public static final class Builder {
+        private KafkaSettings kafka;
+        private Path model;
+        private DjlPredictorFactory.DeviceChoice device = DjlPredictorFactory.DeviceChoice.AUTO;
+        private int inferenceThreads = 1;
+        private FrameLimits limits = FrameLimits.DEFAULT;
+        private BatchingSettings batching = BatchingSettings.DEFAULT;
+        private int topK = 3;
+        private CheckpointSettings checkpoints = CheckpointSettings.DEFAULT;
+        private Integer parallelism;
+        private Configuration flink = new Configuration();
+        private boolean loadModelHere;
+
+        private Builder() {
+        }
+
+        public Builder setKafka(KafkaSettings kafka) {
+            this.kafka = kafka;
+            return this;
+        }
+
+        /** The model directory; it must exist at this path on every TaskManager. */
+        public Builder setModel(Path dir) {
+            this.model = dir;
+            return this;
+        }
+
+        public Builder optDevice(DjlPredictorFactory.DeviceChoice device) {
+            this.device = device;
+            return this;
+        }
+
+        /** PyTorch intra-op threads per TaskManager JVM (libtorch's thread pool is JVM-wide), >= 1. */
+        public Builder optInferenceThreads(int threads) {
+            require(threads >= 1, "--inference-threads must be >= 1, not " + threads);
+            this.inferenceThreads = threads;
+            return this;
+        }
+
+        public Builder optFrameLimits(FrameLimits limits) {
+            this.limits = limits;
+            return this;
+        }
+
+        public Builder optBatching(BatchingSettings batching) {
+            this.batching = batching;
+            return this;
+        }
+
+        /** Labels with scores per prediction, >= 1. */
+        public Builder optTopK(int k) {
+            require(k >= 1, "--top-k must be >= 1, not " + k);
+            this.topK = k;
+            return this;
+        }
+
+        public Builder optCheckpoints(CheckpointSettings checkpoints) {
+            this.checkpoints = checkpoints;
+            return this;
+        }
+
+        /** Subtasks; default the input topic's partition count. */
+        public Builder optParallelism(Integer parallelism) {
+            require(parallelism == null || parallelism >= 1, "--parallelism must be >= 1, not " + parallelism);
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * Extra Flink settings for a local run (e.g. a metrics reporter); on a cluster, cluster-level settings
+         * come from its own configuration instead.
+         */
+        public Builder optFlinkConfiguration(Configuration extra) {
+            this.flink = extra;
+            return this;
+        }
+
+        /**
+         * Also loads the model's parameters in this JVM before anything starts (local runs, where DJL is at
+         * hand anyway: a damaged parameter file becomes a one-line setup error instead of task failures). A
+         * {@code flink run} client should not load libtorch.
+         */
+        public Builder optLoadModelHere(boolean load) {
+            this.loadModelHere = load;
+            return this;
+        }
+
+        /**
+         * Validates the settings, the model directory and the Kafka topics, then builds the job graph on the
+         * current execution environment.
+         *
+         * @throws SetupException one line naming what to fix
+         */
+        public Prepared prepare() throws SetupException {
+            DjlPredictorFactory factory;
+            int partitions;
+            try {
+                Objects.requireNonNull(kafka, "setKafka is required");
+                Objects.requireNonNull(model, "setModel is required");
+                factory = DjlPredictorFactory.of(model, device, inferenceThreads);
+                if (loadModelHere) {
+                    factory.checkLoads();
+                }
+                // A dead letter too large for Kafka would fail the job: refuse such settings up front.
+                KafkaWiring.checkDeadLetterFitsProducer(kafka);
+                try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), kafka.client())) {
+                    Duration timeout = Duration.ofSeconds(15);
+                    partitions = KafkaClients.partitionCount(admin, kafka.inputTopic(), timeout);
+                    KafkaClients.partitionCount(admin, kafka.outputTopic(), timeout);
+                    KafkaClients.partitionCount(admin, kafka.deadLetterTopic(), timeout);
+                    KafkaClients.maxMessageBytes(admin, kafka.deadLetterTopic(), timeout)
+                            .ifPresent(max -> KafkaWiring.checkDeadLetterFitsTopic(kafka, max));
+                }
+            } catch (ModelDirectoryException | KafkaClients.KafkaSetupException | IllegalArgumentException e) {
+                throw new SetupException(e.getMessage());
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw new SetupException("Kafka client setup failed: " + e.getMessage());
+            }
+            int p = parallelism != null ? parallelism : partitions;
+            Configuration conf = flinkConfig(checkpoints);
+            conf.addAll(flink);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(p);
+            env.enableCheckpointing(checkpoints.intervalMs(),
+                    kafka.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+            PipelineGraph.build(env, KafkaWiring.source(kafka), KafkaWiring.predictionSink(kafka),
+                    KafkaWiring.deadLetterSink(kafka), factory, factory.spec().decoderSettings(limits), batching, topK);
+            return new Prepared(env, factory.spec(), p, kafka);
+        }
+
+        /** @throws IllegalArgumentException with {@code message} unless {@code ok} */
+        private static void require(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
         }
     }
 
     /**
-     * Validates flags, the model directory and the Kafka topics, then builds the job graph on the
-     * current execution environment. Fails fast with one line instead of submitting a job that would
-     * fail (and restart) later.
+     * Reads a model directory and loads its parameters once in this JVM: a missing, truncated or mismatched
+     * model is a one-line setup error before anything else starts.
+     *
+     * @throws SetupException naming the directory and the problem
      */
-    public static Prepared prepare(JobOptions o) throws SetupException {
-        return prepare(o, new Configuration());
-    }
-
-    /**
-     * As {@link #prepare(JobOptions)}, with extra Flink settings for a local run (e.g. a metrics
-     * reporter); on a cluster, cluster-level settings come from its own configuration instead.
-     */
-    public static Prepared prepare(JobOptions o, Configuration extra) throws SetupException {
-        return prepare(o, extra, false);
-    }
-
-    /**
-     * @param loadModelHere also load the model's parameters in this JVM first (local runs: a damaged
-     *                      parameter file becomes a one-line setup error instead of task failures)
-     */
-    public static Prepared prepare(JobOptions o, Configuration extra, boolean loadModelHere) throws SetupException {
-        DjlPredictorFactory model;
-        Properties client;
-        int partitions;
-        try {
-            o.validate();
-            model = DjlPredictorFactory.of(o.model, DjlPredictorFactory.parseDevice(o.device), o.inferenceThreads);
-            if (loadModelHere) {
-                model.checkLoads();
-            }
-            client = KafkaClients.load(o.kafkaProperties);
-            // A dead letter too large for Kafka would fail the job: refuse such settings up front.
-            KafkaWiring.checkDeadLetterFitsProducer(o, client);
-            try (Admin admin = KafkaClients.admin(o.bootstrapServers, client)) {
-                Duration timeout = Duration.ofSeconds(15);
-                partitions = KafkaClients.partitionCount(admin, o.inputTopic, timeout);
-                KafkaClients.partitionCount(admin, o.outputTopic, timeout);
-                KafkaClients.partitionCount(admin, o.dlqTopic, timeout);
-                KafkaClients.maxMessageBytes(admin, o.dlqTopic, timeout)
-                        .ifPresent(max -> KafkaWiring.checkDeadLetterFitsTopic(o, max));
-            }
-        } catch (ModelDirectoryException | KafkaClients.KafkaSetupException | IllegalArgumentException e) {
-            throw new SetupException(e.getMessage());
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new SetupException("Kafka client setup failed: " + e.getMessage());
-        }
-        int parallelism = o.parallelism != null ? o.parallelism : partitions;
-        Configuration conf = flinkConfig(o);
-        conf.addAll(extra);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(o.checkpointIntervalMs, o.guarantee == JobOptions.Guarantee.EXACTLY_ONCE
-                ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-        PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
-                KafkaWiring.deadLetterSink(o, client), model, o);
-        return new Prepared(env, model.spec(), parallelism);
-    }
-
-    /**
-     * Reads a model directory and loads its parameters once in this JVM: a missing, truncated or
-     * mismatched model is a one-line setup error before anything else starts.
-     */
-    public static ModelSpec checkModel(java.nio.file.Path dir) throws SetupException {
+    public static ModelSpec checkModel(Path dir) throws SetupException {
         try {
             DjlPredictorFactory f = DjlPredictorFactory.of(dir, DjlPredictorFactory.DeviceChoice.CPU, 1);
             f.checkLoads();
@@ -134,17 +213,18 @@ public final class StreamingJob implements Callable<Integer> {
     }
 
     /** Job-level settings; a cluster's own configuration still applies to everything not set here. */
-    public static Configuration flinkConfig(JobOptions o) {
+    static Configuration flinkConfig(CheckpointSettings checkpoints) {
         Configuration conf = new Configuration();
         // Bounded restarts: a frame can never fail the job (bad frames are dead-lettered), so repeated
         // failures mean a broken model or environment, and an endless restart loop would hide that.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL, 5);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL, Duration.ofMinutes(10));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, Duration.ofMillis(o.restartDelayMs));
-        if (o.checkpointDir != null) {
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY,
+                Duration.ofMillis(checkpoints.restartDelayMs()));
+        if (checkpoints.directory() != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, o.checkpointDir);
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.directory());
         }
         return conf;
     }

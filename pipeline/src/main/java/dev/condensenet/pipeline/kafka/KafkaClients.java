@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.kafka;
 
+import dev.condensenet.model.error.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,7 +31,9 @@ public final class KafkaClients {
     private KafkaClients() {}
 
     /** A Kafka problem the user can fix (unreachable broker, missing topic): a one-line message. */
-    public static final class KafkaSetupException extends RuntimeException {
+    public static final class KafkaSetupException extends UserError {
+        private static final long serialVersionUID = 1L;
+
         public KafkaSetupException(String message) {
             super(message);
         }

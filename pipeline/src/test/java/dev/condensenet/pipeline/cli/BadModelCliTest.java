@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.model.store.ModelDirectory;
-import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.model.BadModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,7 +52,7 @@ class BadModelCliTest {
         int code;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new StreamingJob()).execute("--bootstrap-servers", "127.0.0.1:1", "--model",
+            code = new CommandLine(new JobMain()).execute("--bootstrap-servers", "127.0.0.1:1", "--model",
                     dir.toString());
         } finally {
             System.setErr(old);

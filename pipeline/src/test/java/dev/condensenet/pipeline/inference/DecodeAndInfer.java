@@ -6,6 +6,7 @@ import dev.condensenet.pipeline.frames.BadFrames;
 import dev.condensenet.pipeline.frames.DecodeFunction;
 import dev.condensenet.pipeline.frames.DecodedFrame;
 import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.wire.DeadLetter;
 import dev.condensenet.pipeline.wire.FrameRecord;
@@ -76,8 +77,8 @@ final class DecodeAndInfer implements AutoCloseable {
     DecodeAndInfer(int maxBatch, long maxDelayMs) throws Exception {
         DjlPredictorFactory model = DjlPredictorFactory.of(modelDir(), DjlPredictorFactory.DeviceChoice.CPU, 1);
         this.factory = model;
-        DecoderSettings settings = model.spec().decoderSettings(DecoderSettings.DEFAULT_MAX_PIXELS,
-                BadFrames.MAX_FRAME_BYTES);
+        DecoderSettings settings = model.spec().decoderSettings(
+                new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, BadFrames.MAX_FRAME_BYTES));
         decode = ProcessFunctionTestHarnesses.forProcessFunction(new DecodeFunction(settings));
         PredictorFactory keeping = new PredictorFactory() {
             @Override
@@ -92,7 +93,7 @@ final class DecodeAndInfer implements AutoCloseable {
                 return p;
             }
         };
-        operator = new MicroBatchInferenceOperator(keeping, maxBatch, maxDelayMs, 3);
+        operator = new MicroBatchInferenceOperator(keeping, new BatchingSettings(maxBatch, maxDelayMs), 3);
         infer = new OneInputStreamOperatorTestHarness<>(operator,
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
         infer.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));

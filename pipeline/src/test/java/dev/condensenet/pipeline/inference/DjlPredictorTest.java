@@ -81,7 +81,7 @@ class DjlPredictorTest {
     @Test
     void runsInsideTheBatchingOperator() throws Exception {
         DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DjlPredictorFactory.DeviceChoice.CPU, 1);
-        MicroBatchInferenceOperator op = new MicroBatchInferenceOperator(f, 4, 50, 3);
+        MicroBatchInferenceOperator op = new MicroBatchInferenceOperator(f, new BatchingSettings(4, 50), 3);
         try (OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h = new OneInputStreamOperatorTestHarness<>(op,
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()))) {
             h.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));

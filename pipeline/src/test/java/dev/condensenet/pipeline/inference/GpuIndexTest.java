@@ -53,7 +53,7 @@ class GpuIndexTest {
         SEEN.set(-1);
         MockEnvironment env = new MockEnvironmentBuilder().setExternalResourceInfoProvider(provider).build();
         try (OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h = new OneInputStreamOperatorTestHarness<>(
-                new MicroBatchInferenceOperator(new IndexRecordingFactory(), 2, 10, 1),
+                new MicroBatchInferenceOperator(new IndexRecordingFactory(), new BatchingSettings(2, 10), 1),
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()), env)) {
             h.open();
         }

@@ -19,7 +19,7 @@ class MicroBatchInferenceOperatorTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        operator = new MicroBatchInferenceOperator(new MeanIntensityPredictor.Factory(), 4, 1000, 3);
+        operator = new MicroBatchInferenceOperator(new MeanIntensityPredictor.Factory(), new BatchingSettings(4, 1000), 3);
         harness = new OneInputStreamOperatorTestHarness<>(operator,
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
         harness.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.BadFrames;
+import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.frames.TestImages;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
@@ -28,7 +31,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -56,13 +58,13 @@ class BadFramesPipelineTest {
     void badFramesAreClassifiedOrDeadLetteredAndNeverFailTheJob() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             TestFrames.createTopics(kafka.bootstrapServers());
-            JobOptions o = new JobOptions();
-            o.bootstrapServers = kafka.bootstrapServers();
-            o.model = TestFrames.modelOrUntrained(tmp);
-            o.maxFrameBytes = BadFrames.MAX_FRAME_BYTES;
-            o.maxBatch = 8;
-            o.checkpointIntervalMs = 1000;
-            JobClient job = startWithoutRestarts(o, 2, "bad-frames-test");
+            JobClient job = startWithoutRestarts(StreamingJob.builder()
+                    .setKafka(KafkaSettings.of(kafka.bootstrapServers()))
+                    .setModel(TestFrames.modelOrUntrained(tmp))
+                    .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, BadFrames.MAX_FRAME_BYTES))
+                    .optBatching(new BatchingSettings(8, 20))
+                    .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))
+                    .optParallelism(2), "bad-frames-test");
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), new Properties(), "frames");
                  TopicReader predictions = new TopicReader(kafka.bootstrapServers(), "predictions", true);
                  TopicReader deadLetters = new TopicReader(kafka.bootstrapServers(), "dead-letters", true)) {
@@ -132,20 +134,14 @@ class BadFramesPipelineTest {
     }
 
     /**
-     * Builds the production graph (Kafka source, decode, batcher, model, both Kafka sinks) on the test's
+     * Builds the production job (Kafka source, decode, batcher, model, both Kafka sinks) on the test's
      * MiniCluster with restarts off, so that a single failure fails the job, and starts it.
      */
-    static JobClient startWithoutRestarts(JobOptions o, int parallelism, String name) throws Exception {
-        Configuration noRestarts = StreamingJob.flinkConfig(o);
+    static JobClient startWithoutRestarts(StreamingJob.Builder job, String name) throws Exception {
+        Configuration noRestarts = new Configuration();
         noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(noRestarts);
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(o.checkpointIntervalMs);
-        Properties client = new Properties();
-        PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
-                KafkaWiring.deadLetterSink(o, client),
-                DjlPredictorFactory.of(o.model, DjlPredictorFactory.DeviceChoice.CPU, 1), o);
-        return env.executeAsync(name);
+        return job.optDevice(DjlPredictorFactory.DeviceChoice.CPU).optFlinkConfiguration(noRestarts).prepare().env()
+                .executeAsync(name);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelDirectoryException;
+import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.model.BadModels;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -68,13 +68,13 @@ class BadModelJobTest {
     @ParameterizedTest
     @EnumSource(value = BadModels.class, names = {"TRUNCATED_PARAMETERS", "CONFIG_PARAMETER_MISMATCH", "WRONG_INPUT_CHANNELS"})
     void damagedParametersFailTheJobFastWithoutRestarts(BadModels kind) throws Exception {
-        JobOptions o = new JobOptions();
-        o.bootstrapServers = kafka.bootstrapServers();
-        o.model = kind.create(good, tmp);
-        o.device = "cpu";
-        o.restartDelayMs = RESTART_DELAY_MS;
         // As under flink run: flags, config.json and topics are checked, the parameters are not loaded.
-        StreamingJob.Prepared job = StreamingJob.prepare(o, new Configuration(), false);
+        StreamingJob.Prepared job = StreamingJob.builder()
+                .setKafka(KafkaSettings.of(kafka.bootstrapServers()))
+                .setModel(kind.create(good, tmp))
+                .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
+                .optCheckpoints(CheckpointSettings.DEFAULT.withRestartDelayMs(RESTART_DELAY_MS))
+                .prepare();
         long t0 = System.nanoTime();
         JobClient client = job.env().executeAsync("bad-model-" + kind);
         final ExecutionException failure;

@@ -3,7 +3,9 @@ package dev.condensenet.pipeline.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.frames.TestImages;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -66,23 +69,20 @@ class ExactlyOnceTest {
     void eachFrameExactlyOnceDespiteAFailure() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             TestFrames.createTopics(kafka.bootstrapServers());
-            JobOptions o = new JobOptions();
-            o.bootstrapServers = kafka.bootstrapServers();
-            o.model = TestFrames.modelOrUntrained(tmp);
-            o.guarantee = JobOptions.Guarantee.EXACTLY_ONCE;
-            o.checkpointIntervalMs = 2000;
-            o.restartDelayMs = 100;
-            o.maxBatch = 8;
-            o.transactionalIdPrefix = "eo-test";
+            KafkaSettings k = KafkaSettings.of(kafka.bootstrapServers())
+                    .withGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withTransactionalIdPrefix("eo-test");
+            CheckpointSettings checkpoints = new CheckpointSettings(2000, null, 100);
+            DjlPredictorFactory model = DjlPredictorFactory.of(TestFrames.modelOrUntrained(tmp),
+                    DjlPredictorFactory.DeviceChoice.CPU, 1);
 
+            // The production graph with a failure injected before the prediction sink.
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.configure(StreamingJob.flinkConfig(o));
+            env.configure(StreamingJob.flinkConfig(checkpoints));
             env.setParallelism(2);
-            env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
-            Properties client = new Properties();
-            PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
-                    KafkaWiring.deadLetterSink(o, client),
-                    DjlPredictorFactory.of(o.model, DjlPredictorFactory.DeviceChoice.CPU, 1), o,
+            env.enableCheckpointing(checkpoints.intervalMs(), CheckpointingMode.EXACTLY_ONCE);
+            PipelineGraph.build(env, KafkaWiring.source(k), KafkaWiring.predictionSink(k), KafkaWiring.deadLetterSink(k),
+                    model, model.spec().decoderSettings(FrameLimits.DEFAULT), new BatchingSettings(8, 20), 3,
                     s -> s.map(new FailOnce()).name("fail-once"));
             JobClient job = env.executeAsync("exactly-once-test");
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), new Properties(), "frames");

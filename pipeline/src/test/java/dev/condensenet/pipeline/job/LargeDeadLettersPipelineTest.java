@@ -11,14 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.frames.TestImages;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,13 +70,11 @@ class LargeDeadLettersPipelineTest {
         long start = System.nanoTime();
         Random random = new Random(7);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            JobOptions o = new JobOptions();
-            o.bootstrapServers = kafka.bootstrapServers();
-            o.model = TestFrames.modelOrUntrained(tmp);
-            o.maxBatch = 8;
-            o.checkpointIntervalMs = 1000;
-            assertEquals(DecoderSettings.DEFAULT_MAX_BYTES, o.maxFrameBytes, "the production limit of 8 MiB");
-            int limit = o.deadLetterMaxBytes;
+            KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+            Path model = TestFrames.modelOrUntrained(tmp);
+            assertEquals(DecoderSettings.DEFAULT_MAX_BYTES, FrameLimits.DEFAULT.maxFrameBytes(),
+                    "the production limit of 8 MiB");
+            int limit = settings.deadLetterMaxBytes();
             assertEquals(256 * 1024, limit, "default --dead-letter-max-bytes");
             try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
                 // The input topic accepts records up to 16 MiB; the outputs keep the broker's defaults.
@@ -87,10 +86,13 @@ class LargeDeadLettersPipelineTest {
                 long dlqMax = KafkaClients.maxMessageBytes(admin, "dead-letters", Duration.ofSeconds(10)).orElseThrow();
                 assertTrue(dlqMax < 1100 * 1024, "dead-letter topic at Kafka's default limit: " + dlqMax);
             }
-            badLimitsAreSetupErrors(o);
+            badLimitsAreSetupErrors(settings, model);
 
             List<Big> bigs = bigRecords(random);
-            JobClient job = startWithoutRestarts(o, 2, "large-dead-letters-test");
+            JobClient job = startWithoutRestarts(StreamingJob.builder().setKafka(settings).setModel(model)
+                    .optBatching(new BatchingSettings(8, 20))
+                    .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))
+                    .optParallelism(2), "large-dead-letters-test");
             Properties bigRequests = new Properties();
             bigRequests.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(16 * MIB));
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), bigRequests, "frames");
@@ -191,27 +193,18 @@ class LargeDeadLettersPipelineTest {
     }
 
     /** Settings under which a dead letter could not be written are refused before the job starts. */
-    private static void badLimitsAreSetupErrors(JobOptions base) throws Exception {
-        JobOptions o = copy(base);
-        o.deadLetterMaxBytes = MIB; // + its headers over the producer's default max.request.size of 1 MiB
-        String producer = assertThrows(StreamingJob.SetupException.class, () -> StreamingJob.prepare(o)).getMessage();
+    private static void badLimitsAreSetupErrors(KafkaSettings base, Path model) {
+        // + its headers over the producer's default max.request.size of 1 MiB
+        KafkaSettings big = base.withDeadLetterMaxBytes(MIB);
+        String producer = assertThrows(StreamingJob.SetupException.class,
+                () -> StreamingJob.builder().setKafka(big).setModel(model).prepare()).getMessage();
         assertTrue(producer.contains("max.request.size 1048576"), producer);
-        Path props = Files.createTempFile("kafka-", ".properties");
-        try {
-            Files.writeString(props, "max.request.size=" + 4 * MIB + "\n");
-            o.kafkaProperties = props;
-            String topic = assertThrows(StreamingJob.SetupException.class, () -> StreamingJob.prepare(o)).getMessage();
-            assertTrue(topic.contains("max.message.bytes") && topic.contains("dead-letters"), topic);
-        } finally {
-            Files.delete(props);
-        }
-    }
-
-    private static JobOptions copy(JobOptions base) {
-        JobOptions o = new JobOptions();
-        o.bootstrapServers = base.bootstrapServers;
-        o.model = base.model;
-        return o;
+        Properties bigRequests = new Properties();
+        bigRequests.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * MIB));
+        String topic = assertThrows(StreamingJob.SetupException.class,
+                () -> StreamingJob.builder().setKafka(big.withClient(bigRequests)).setModel(model).prepare())
+                .getMessage();
+        assertTrue(topic.contains("max.message.bytes") && topic.contains("dead-letters"), topic);
     }
 
     private static byte[] noisyPng(Random random) {

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
@@ -58,21 +61,15 @@ class PipelineIntegrationTest {
         kafka = EmbeddedKafka.start();
         TestFrames.createTopics(kafka.bootstrapServers());
         model = TestFrames.modelOrUntrained(tmp);
-        JobOptions o = new JobOptions();
-        o.bootstrapServers = kafka.bootstrapServers();
-        o.model = model;
-        o.maxBatch = 16;
-        o.maxDelayMs = 20;
-        o.maxFrameBytes = 200_000;
-        o.checkpointIntervalMs = 1000;
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(o.checkpointIntervalMs);
-        Properties client = new Properties();
-        PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
-                KafkaWiring.deadLetterSink(o, client),
-                DjlPredictorFactory.of(model, DjlPredictorFactory.DeviceChoice.CPU, 1), o);
+        StreamExecutionEnvironment env = StreamingJob.builder()
+                .setKafka(KafkaSettings.of(kafka.bootstrapServers()))
+                .setModel(model)
+                .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
+                .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, 200_000))
+                .optBatching(new BatchingSettings(16, 20))
+                .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))
+                .optParallelism(2)
+                .prepare().env();
 
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("pipeline-it");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.DecodedFrame;
+import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.MeanIntensityPredictor;
 import dev.condensenet.pipeline.wire.DeadLetter;
 import dev.condensenet.pipeline.wire.FrameRecord;
@@ -44,12 +46,13 @@ class RecordSerializationTest {
     @Test
     void theJobIsBuiltWithGenericTypesOff() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobOptions o = new JobOptions();
         DataGeneratorSource<FrameRecord> source = new DataGeneratorSource<>(i -> new FrameRecord(), 1,
                 TypeInformation.of(FrameRecord.class));
         Sink<Prediction> predictions = new DiscardingSink<>();
         Sink<DeadLetter> deadLetters = new DiscardingSink<>();
-        PipelineGraph.build(env, source, predictions, deadLetters, new MeanIntensityPredictor.Factory(), o);
+        MeanIntensityPredictor.Factory model = new MeanIntensityPredictor.Factory();
+        PipelineGraph.build(env, source, predictions, deadLetters, model,
+                model.spec().decoderSettings(FrameLimits.DEFAULT), BatchingSettings.DEFAULT, 3);
         assertTrue(env.getConfig().getSerializerConfig().hasGenericTypesDisabled());
         // Building the stream graph creates every serializer: a generic type would throw here.
         assertTrue(env.getStreamGraph().getStreamNodes().size() >= 4);

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.model.store.ModelDirectory;
+import dev.condensenet.pipeline.cli.JobOptions;
 import dev.condensenet.pipeline.cli.PipelineCli;
 import dev.condensenet.pipeline.frames.TestImages;
-import dev.condensenet.pipeline.job.JobOptions;
-import dev.condensenet.pipeline.job.StreamingJob;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A broker that only accepts SASL/PLAIN logins: with {@code --kafka-properties} holding the right
@@ -82,15 +81,12 @@ class SaslTest {
                 assertEquals(1, r.err.strip().lines().count(), args[0] + ": " + r.err);
             }
 
+            // The job's flags as a user gives them: --kafka-properties must reach every client of the job.
             JobOptions o = new JobOptions();
-            o.bootstrapServers = bootstrap;
-            o.model = model;
-            o.device = "cpu";
-            o.kafkaProperties = rightFile;
-            o.guarantee = JobOptions.Guarantee.EXACTLY_ONCE;
-            o.checkpointIntervalMs = 1000;
-            o.transactionalIdPrefix = "sasl-test";
-            JobClient job = StreamingJob.prepare(o, new Configuration(), false).env().executeAsync("sasl-test");
+            new CommandLine(o).parseArgs("--bootstrap-servers", bootstrap, "--model", model.toString(),
+                    "--device", "cpu", "--kafka-properties", rightFile.toString(), "--guarantee", "exactly-once",
+                    "--checkpoint-interval", "1000", "--transactional-id-prefix", "sasl-test");
+            JobClient job = o.toBuilder().prepare().env().executeAsync("sasl-test");
             try (TopicReader predictions = new TopicReader(bootstrap, "predictions", true, right);
                  TopicReader deadLetters = new TopicReader(bootstrap, "dead-letters", true, right)) {
                 Captured produced = cli("produce", "--bootstrap-servers", bootstrap, "--images", images.toString(),

@@ -1,19 +1,26 @@
-package dev.condensenet.pipeline.job;
+package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingSettings;
+import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.job.CheckpointSettings;
+import dev.condensenet.pipeline.job.KafkaSettings;
+import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.DeadLetterSerializer;
 import dev.condensenet.pipeline.wire.Topics;
 import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine.Option;
 
 /**
- * The streaming job's flags, shared by {@code PipelineCli run} and {@link StreamingJob} (the entry
- * class for {@code flink run}). Defaults live in the field initializers so code can build an instance
- * without parsing.
+ * The streaming job's flags, shared by {@code run} and {@link JobMain} (the entry class for {@code flink run}).
+ * Parsing fills the fields once; {@link #toBuilder()} turns them into the job's settings records, which the
+ * job takes instead of this class.
  */
 public class JobOptions {
-    /** Delivery guarantee of the output topics. */
-    public enum Guarantee { AT_LEAST_ONCE, EXACTLY_ONCE }
 
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port]")
     public String bootstrapServers;
@@ -40,7 +47,7 @@ public class JobOptions {
     @Option(names = "--guarantee", converter = GuaranteeConverter.class,
             description = "at-least-once or exactly-once (transactional output; consumers need "
                     + "isolation.level=read_committed) (default: at-least-once)")
-    public Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
+    public DeliveryGuarantee guarantee = DeliveryGuarantee.AT_LEAST_ONCE;
 
     @Option(names = "--checkpoint-interval", description = "Checkpoint interval in ms; with exactly-once, "
             + "output becomes visible once per checkpoint (default: ${DEFAULT-VALUE})")
@@ -93,40 +100,59 @@ public class JobOptions {
             + "5 failures per 10 minutes, then the job fails (default: ${DEFAULT-VALUE})")
     public long restartDelayMs = 5000;
 
-    public String groupId() {
-        return groupId != null ? groupId : "condensenet-" + inputTopic;
+    /**
+     * The job's builder with every flag applied: each value is checked here (one line naming the flag) and the
+     * {@code --kafka-properties} file is read.
+     *
+     * @throws StreamingJob.SetupException for a value out of range or an unreadable properties file
+     */
+    public StreamingJob.Builder toBuilder() throws StreamingJob.SetupException {
+        try {
+            return builder(KafkaClients.load(kafkaProperties));
+        } catch (KafkaClients.KafkaSetupException e) {
+            throw new StreamingJob.SetupException(e.getMessage());
+        }
     }
 
-    public String transactionalIdPrefix() {
-        return transactionalIdPrefix != null ? transactionalIdPrefix : groupId();
+    /**
+     * Checks every value as {@link #toBuilder()} does, without reading files.
+     *
+     * @throws StreamingJob.SetupException naming the flag that is out of range
+     */
+    public void validate() throws StreamingJob.SetupException {
+        builder(new Properties());
     }
 
-    /** Checks what picocli cannot; a one-line message per problem. */
-    public void validate() {
-        require(maxBatch >= 1 && maxBatch <= 4096, "--max-batch must be 1..4096");
-        require(maxDelayMs >= 1, "--max-delay-ms must be >= 1");
-        require(checkpointIntervalMs >= 100, "--checkpoint-interval must be >= 100 ms");
-        require(parallelism == null || parallelism >= 1, "--parallelism must be >= 1");
-        require(inferenceThreads >= 1, "--inference-threads must be >= 1");
-        require(topK >= 1, "--top-k must be >= 1");
-        require(maxPixels >= 1 && maxFrameBytes >= 1, "--max-pixels and --max-frame-bytes must be >= 1");
-        require(deadLetterMaxBytes >= 0, "--dead-letter-max-bytes must be >= 0");
-        require(restartDelayMs >= 0, "--restart-delay-ms must be >= 0");
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
+    private StreamingJob.Builder builder(Properties client) throws StreamingJob.SetupException {
+        try {
+            KafkaSettings kafka = new KafkaSettings(bootstrapServers, inputTopic, outputTopic, dlqTopic, groupId,
+                    transactionalIdPrefix, guarantee, client, deadLetterMaxBytes);
+            return StreamingJob.builder()
+                    .setKafka(kafka)
+                    .setModel(model)
+                    .optDevice(DjlPredictorFactory.parseDevice(device))
+                    .optInferenceThreads(inferenceThreads)
+                    .optFrameLimits(new FrameLimits(maxPixels, maxFrameBytes))
+                    .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
+                    .optTopK(topK)
+                    .optCheckpoints(new CheckpointSettings(checkpointIntervalMs, checkpointDir, restartDelayMs))
+                    .optParallelism(parallelism);
+        } catch (IllegalArgumentException e) {
+            throw new StreamingJob.SetupException(e.getMessage());
         }
     }
 
     /** Accepts at-least-once / exactly-once (and the enum names). */
-    public static final class GuaranteeConverter implements picocli.CommandLine.ITypeConverter<Guarantee> {
+    public static final class GuaranteeConverter implements picocli.CommandLine.ITypeConverter<DeliveryGuarantee> {
         @Override
-        public Guarantee convert(String value) {
+        public DeliveryGuarantee convert(String value) {
             String v = value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
             try {
-                return Guarantee.valueOf(v);
+                DeliveryGuarantee g = DeliveryGuarantee.valueOf(v);
+                if (g == DeliveryGuarantee.NONE) {
+                    throw new IllegalArgumentException(v);
+                }
+                return g;
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
                         "expected at-least-once or exactly-once, not '" + value + "'");

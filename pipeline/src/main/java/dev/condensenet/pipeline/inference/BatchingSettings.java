@@ -1,0 +1,26 @@
+package dev.condensenet.pipeline.inference;
+
+import java.io.Serializable;
+
+/**
+ * When the micro-batch operator runs the model: as soon as {@code maxBatch} frames are buffered, or when the
+ * oldest buffered frame has waited {@code maxDelayMs} (and always before a checkpoint barrier and at end of
+ * input).
+ *
+ * @param maxBatch   most frames per inference batch, 1..4096
+ * @param maxDelayMs longest a frame waits for its batch to fill, in milliseconds, >= 1
+ */
+public record BatchingSettings(int maxBatch, long maxDelayMs) implements Serializable {
+
+    public static final BatchingSettings DEFAULT = new BatchingSettings(32, 20);
+
+    /** @throws IllegalArgumentException naming the flag that is out of range */
+    public BatchingSettings {
+        if (maxBatch < 1 || maxBatch > 4096) {
+            throw new IllegalArgumentException("--max-batch must be 1..4096, not " + maxBatch);
+        }
+        if (maxDelayMs < 1) {
+            throw new IllegalArgumentException("--max-delay-ms must be >= 1, not " + maxDelayMs);
+        }
+    }
+}
