@@ -9,6 +9,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -107,16 +109,28 @@ public final class StreamingJob implements Callable<Integer> {
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new SetupException("Kafka client setup failed: " + e.getMessage());
         }
-        int parallelism = o.parallelism != null ? o.parallelism : partitions;
         Configuration conf = flinkConfig(o);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        int parallelism = parallelism(o, env.getConfiguration(), partitions);
         env.setParallelism(parallelism);
         env.enableCheckpointing(o.checkpointIntervalMs, o.guarantee == JobOptions.Guarantee.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
         PipelineGraph.build(env, KafkaWiring.source(o, client), KafkaWiring.predictionSink(o, client),
                 KafkaWiring.deadLetterSink(o, client), model, o);
         return new Prepared(env, model.spec(), parallelism);
+    }
+
+    /**
+     * The job's parallelism: {@code --parallelism} if given, else the cluster's {@code parallelism.default} when
+     * one is configured (the Kubernetes operator sets it from {@code job.parallelism}, compose from
+     * FLINK_PROPERTIES: one place to set it), else one subtask per input partition.
+     */
+    static int parallelism(JobOptions o, ReadableConfig cluster, int partitions) {
+        if (o.parallelism != null) {
+            return o.parallelism;
+        }
+        return cluster.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(partitions);
     }
 
     /**

@@ -1,0 +1,21 @@
+package dev.condensenet.pipeline.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.junit.jupiter.api.Test;
+
+/** One place sets the parallelism on a cluster (parallelism.default, from job.parallelism); the flag still wins. */
+class ParallelismTest {
+    @Test
+    void clusterDefaultWinsOverPartitionsAndTheFlagWinsOverBoth() {
+        JobOptions o = new JobOptions();
+        Configuration cluster = new Configuration();
+        assertEquals(4, StreamingJob.parallelism(o, cluster, 4), "no setting: one subtask per partition");
+        cluster.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+        assertEquals(2, StreamingJob.parallelism(o, cluster, 4), "the operator's job.parallelism");
+        o.parallelism = 3;
+        assertEquals(3, StreamingJob.parallelism(o, cluster, 4), "--parallelism");
+    }
+}
