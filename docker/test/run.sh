@@ -108,7 +108,17 @@ fi
 for svc in jobmanager taskmanager; do
   state=$(podman inspect -f '{{.State.Status}}' "${project}_${svc}_1")
   [ "$state" = running ] || { logs; fail "$svc is $state after the run"; }
+  # What Prometheus scrapes (metrics.reporter.prom.port): every metric the Kubernetes dashboard and alert
+  # rules use must be among the names the running job exports.
+  podman exec "${project}_${svc}_1" bash -c 'exec 3<>/dev/tcp/127.0.0.1/9249; printf "GET /metrics HTTP/1.0\r\n\r\n" >&3; cat <&3' \
+    > "$root/target/container-test/metrics-$svc.txt"
 done
+log "TaskManager memory (the job running, $samples+$bad frames done): $(podman stats --no-stream --format '{{.MemUsage}}' "${project}_taskmanager_1")"
+missing=""
+for m in $(grep -ohE 'flink_[A-Za-z0-9_]+' k8s/base/monitoring/*.json k8s/base/monitoring/*.yaml | sort -u); do
+  grep -qE "^${m}(\{| )" "$root"/target/container-test/metrics-*.txt || missing="$missing $m"
+done
+[ -z "$missing" ] || fail "metrics used by k8s/base/monitoring but not exported by the running job:$missing"
 down
 trap - EXIT
 
