@@ -16,7 +16,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Build-time helper of the GPU images (docker/Dockerfile.pipeline VARIANT=gpu, docker/Dockerfile.training):
+ * Build-time helper of the GPU images (docker/Dockerfile.pipeline targets gpu and gpu-dry-run, docker/Dockerfile.training):
  * puts CUDA libtorch where DJL 0.36 looks for it and checks, on the image's own classpath, that DJL will take
  * it. Facts from DJL's LibUtils/Platform (v0.36.0): with pytorch-native-cpu on the classpath DJL always loads
  * the CPU build and ignores PYTORCH_FLAVOR; without it, and with PYTORCH_VERSION equal to pytorch-engine's
