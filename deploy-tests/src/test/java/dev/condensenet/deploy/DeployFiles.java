@@ -75,11 +75,20 @@ final class DeployFiles {
     return docs;
   }
 
-  /** Every Kubernetes object under k8s/ (kustomization.yaml is kustomize's file, not an object). */
+  /** The overlays a user applies (k8s/overlays/NAME); each is rendered and checked by {@link OverlaysTest}. */
+  static final List<String> OVERLAYS = List.of("cpu", "gpu", "autoscaler");
+
+  /** kustomize's own files, not Kubernetes objects. */
+  static final java.util.Set<String> KUSTOMIZE_FILES = java.util.Set.of("kustomization.yaml", "kustomizeconfig.yaml");
+
+  /**
+   * Every Kubernetes object of k8s/base as written (the overlays hold JSON patches, not objects): what every
+   * overlay starts from. What an overlay makes of it is {@link #rendered}.
+   */
   static List<Manifest> k8sObjects() {
     List<Manifest> out = new ArrayList<>();
-    for (Path f : yamlFiles(k8s())) {
-      if (f.getFileName().toString().equals("kustomization.yaml")) {
+    for (Path f : yamlFiles(k8s().resolve("base"))) {
+      if (KUSTOMIZE_FILES.contains(f.getFileName().toString())) {
         continue;
       }
       int i = 0;
@@ -88,6 +97,33 @@ final class DeployFiles {
       }
     }
     return out;
+  }
+
+  private static final java.util.Map<String, List<Manifest>> RENDERED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The objects `kubectl kustomize k8s/overlays/NAME` renders, which is what `kubectl apply -k` sends. kubectl
+   * is part of the CI machine; elsewhere a missing kubectl skips the check with that reason (under CI=true it
+   * fails, so the check cannot silently disappear there).
+   */
+  static List<Manifest> rendered(String overlay) {
+    return RENDERED.computeIfAbsent(overlay, o -> {
+      String out = Kubectl.kustomize(k8s().resolve("overlays").resolve(o));
+      List<Manifest> objects = new ArrayList<>();
+      int i = 0;
+      for (JsonNode doc : parseYaml(out)) {
+        objects.add(new Manifest("overlays/" + o + "#" + i++, doc));
+      }
+      return objects;
+    });
+  }
+
+  static Manifest rendered(String overlay, String kind) {
+    List<Manifest> all = rendered(overlay).stream().filter(m -> m.kind().equals(kind)).toList();
+    if (all.size() != 1) {
+      throw new AssertionError("expected exactly one " + kind + " in overlay " + overlay + ", found " + all.size());
+    }
+    return all.get(0);
   }
 
   static List<Manifest> ofKind(String kind) {

@@ -84,19 +84,31 @@ record Dockerfile(Map<String, String> args, List<Stage> stages) {
     return stages.stream().filter(s -> name.equals(s.name())).findFirst().orElse(null);
   }
 
-  /** The chain of stages the final image is built from, for given build arguments (last = the image). */
+  /** The chain of stages the default target (the last stage) is built from, for given build arguments. */
   List<Stage> chain(Map<String, String> buildArgs) {
+    return chain(stages.get(stages.size() - 1).name(), buildArgs);
+  }
+
+  /** The chain of stages a build target is built from (last = the image), base images resolved with ARGs. */
+  List<Stage> chain(String target, Map<String, String> buildArgs) {
     List<Stage> chain = new ArrayList<>();
-    Stage s = stages.get(stages.size() - 1);
+    Stage s = stage(target);
+    if (s == null) {
+      throw new AssertionError("no stage " + target);
+    }
     while (s != null) {
       chain.add(0, s);
-      String base = s.base();
-      for (Map.Entry<String, String> a : args.entrySet()) {
-        base = base.replace("${" + a.getKey() + "}", buildArgs.getOrDefault(a.getKey(), a.getValue()));
-      }
-      s = stage(base);
+      s = stage(resolve(s.base(), buildArgs));
     }
     return chain;
+  }
+
+  /** A FROM operand with the global ARGs substituted (build arguments over defaults). */
+  String resolve(String base, Map<String, String> buildArgs) {
+    for (Map.Entry<String, String> a : args.entrySet()) {
+      base = base.replace("${" + a.getKey() + "}", buildArgs.getOrDefault(a.getKey(), a.getValue()));
+    }
+    return base;
   }
 
   /** The last value of an instruction along a chain of stages (e.g. the USER the image runs as). */

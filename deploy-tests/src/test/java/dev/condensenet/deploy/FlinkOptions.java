@@ -32,7 +32,12 @@ final class FlinkOptions {
    */
   static final Set<String> NOT_ON_CLASSPATH = Set.of(
       // org.apache.flink.kubernetes.configuration.KubernetesConfigOptions#EXTERNAL_RESOURCE_KUBERNETES_CONFIG_KEY_SUFFIX
-      "external-resource.<resource_name>.kubernetes.config-key");
+      "external-resource.<resource_name>.kubernetes.config-key",
+      // org.apache.flink.autoscaler.config.AutoScalerOptions (the Flink Kubernetes Operator's autoscaler, 1.15),
+      // used by k8s/overlays/autoscaler; documented in the operator's configuration reference.
+      "job.autoscaler.enabled", "job.autoscaler.stabilization.interval", "job.autoscaler.metrics.window",
+      "job.autoscaler.target.utilization", "job.autoscaler.catch-up.duration",
+      "job.autoscaler.vertex.max-parallelism", "job.autoscaler.vertex.min-parallelism");
 
   private static Set<String> current;
   private static Set<String> deprecated;

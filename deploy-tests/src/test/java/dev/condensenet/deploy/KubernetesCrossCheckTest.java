@@ -40,8 +40,14 @@ class KubernetesCrossCheckTest {
     JsonNode c = DeployFiles.only("Job").doc().at("/spec/template/spec/containers/0");
     assertEquals("[\"/bin/sh\",\"-ec\"]", c.path("command").toString());
     List<List<String>> runs = new ArrayList<>();
+    Map<String, String> env = new HashMap<>();
+    c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
     for (String line : c.at("/args/0").asText().split("\n")) {
-      List<String> words = List.of(line.trim().split("\\s+"));
+      List<String> words = new ArrayList<>();
+      for (String w : line.trim().split("\\s+")) { // the shell expands "$VAR" from the container's env
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("\"\\$(\\w+)\"").matcher(w);
+        words.add(v.matches() ? env.getOrDefault(v.group(1), w) : w);
+      }
       int jar = words.indexOf("-jar");
       if (jar >= 0) {
         assertEquals(List.of("exec", "java", "-Dai.djl.offline=true"), words.subList(0, jar), line);
@@ -99,29 +105,17 @@ class KubernetesCrossCheckTest {
   }
 
   @Test
-  void oneGpuPerTaskManagerConsistently() {
-    assertTrue(conf("external-resources").matches("(.*;)?gpu(;.*)?"), "external-resources lists gpu");
-    assertEquals("nvidia.com/gpu", conf("external-resource.gpu.kubernetes.config-key"));
-    assertEquals("org.apache.flink.externalresource.gpu.GPUDriverFactory", conf("external-resource.gpu.driver-factory.class"));
-    JsonNode tmLimits = SPEC.at("/taskManager/podTemplate/spec/containers/0/resources/limits");
-    assertEquals("flink-main-container", SPEC.at("/taskManager/podTemplate/spec/containers/0/name").asText());
-    assertEquals(conf("external-resource.gpu.amount"), tmLimits.path("nvidia.com/gpu").asText());
-    assertEquals("1", conf("taskmanager.numberOfTaskSlots"), "one subtask per GPU");
-    assertEquals("gpu", flag(jobArgs(), "--device"));
-    assertTrue(SPEC.path("image").asText().endsWith("-gpu"), "the GPU variant of the image");
-  }
-
-  @Test
   void kafkaBootstrapAndTopicsExistInTheStrimziCluster() {
     Manifest kafka = DeployFiles.only("Kafka");
-    JsonNode plain = null;
+    JsonNode scram = null;
     for (JsonNode l : kafka.doc().at("/spec/kafka/listeners")) {
-      if (!l.path("tls").asBoolean() && l.path("type").asText().equals("internal")) {
-        plain = l;
+      assertTrue(l.path("tls").asBoolean(), "no plaintext listener: " + l);
+      if (l.at("/authentication/type").asText().equals("scram-sha-512") && l.path("type").asText().equals("internal")) {
+        scram = l;
       }
     }
-    assertTrue(plain != null, "an internal plain listener");
-    assertEquals(kafka.name() + "-kafka-bootstrap:" + plain.path("port").asInt(), flag(jobArgs(), "--bootstrap-servers"));
+    assertTrue(scram != null, "an internal TLS listener with SCRAM-SHA-512");
+    assertEquals(kafka.name() + "-kafka-bootstrap:" + scram.path("port").asInt(), flag(jobArgs(), "--bootstrap-servers"));
     Map<String, Integer> partitions = new HashMap<>();
     for (Manifest t : DeployFiles.ofKind("KafkaTopic")) {
       assertEquals(kafka.name(), t.doc().at("/metadata/labels/strimzi.io~1cluster").asText(), t.source());
@@ -132,8 +126,12 @@ class KubernetesCrossCheckTest {
     }
     assertEquals(Set.of("frames", "predictions", "dead-letters"), partitions.keySet());
     int parallelism = SPEC.at("/job/parallelism").asInt();
-    assertEquals(String.valueOf(parallelism), flag(jobArgs(), "--parallelism"));
+    // One place sets the parallelism: job.parallelism (the job takes parallelism.default without --parallelism).
+    assertNull(flag(jobArgs(), "--parallelism"), "--parallelism would override job.parallelism");
+    assertNull(conf("parallelism.default"), "the operator sets parallelism.default from job.parallelism");
     assertTrue(parallelism <= partitions.get(flag(jobArgs(), "--input-topic")), "idle source subtasks");
+    assertTrue(Integer.parseInt(conf("pipeline.max-parallelism")) >= partitions.get(flag(jobArgs(), "--input-topic")),
+        "max parallelism below the frames partitions");
     for (Manifest m : DeployFiles.ofKind("KafkaNodePool")) {
       assertEquals(kafka.name(), m.doc().at("/metadata/labels/strimzi.io~1cluster").asText());
     }
@@ -175,14 +173,43 @@ class KubernetesCrossCheckTest {
     String modelMount = mountToVolume.keySet().stream().filter(model::startsWith).findFirst().orElseThrow();
     assertEquals(out.substring(trainMount.length()), model.substring(modelMount.length()), "model dir vs training --out");
 
-    // --kafka-properties is a key of the Secret mounted at its folder.
+    // --kafka-properties: written into an emptyDir by the initContainer from the ConfigMap's template and the
+    // KafkaUser's Secret (Strimzi names it after the user); the CA comes from Strimzi's cluster CA Secret.
     String props = flag(jobArgs(), "--kafka-properties");
     String dir = props.substring(0, props.lastIndexOf('/'));
-    JsonNode secretVolume = volumes.get(mountToVolume.get(dir));
-    Manifest secret = DeployFiles.only("Secret");
-    assertEquals(secret.name(), secretVolume.at("/secret/secretName").asText());
-    String key = props.substring(dir.length() + 1);
-    assertTrue(secret.doc().at("/stringData").has(key) || secret.doc().at("/data").has(key), "Secret has no " + key);
+    assertTrue(volumes.get(mountToVolume.get(dir)).has("emptyDir"), "client.properties lives in an emptyDir");
+    JsonNode init = null;
+    for (JsonNode c : pod.path("initContainers")) {
+      if (c.path("name").asText().equals("kafka-client-properties")) {
+        init = c;
+      }
+    }
+    assertTrue(init != null, "initContainer kafka-client-properties");
+    Map<String, String> initMounts = new HashMap<>();
+    init.path("volumeMounts").forEach(m -> initMounts.put(m.path("name").asText(), m.path("mountPath").asText()));
+    String script = init.at("/args/0").asText();
+    assertTrue(script.contains("> " + initMounts.get(mountToVolume.get(dir)) + "/" + props.substring(dir.length() + 1)), script);
+    Manifest user = DeployFiles.only("KafkaUser");
+    assertEquals(user.name(), volumes.get("kafka-user").at("/secret/secretName").asText());
+    assertTrue(script.contains(initMounts.get("kafka-user") + "/sasl.jaas.config"), "the Secret's key Strimzi writes");
+    Manifest template = DeployFiles.only("ConfigMap");
+    assertEquals(template.name(), volumes.get("kafka-client-template").at("/configMap/name").asText());
+    String clientProps = template.doc().at("/data/client.properties").asText();
+    assertTrue(script.contains("cat " + initMounts.get("kafka-client-template") + "/client.properties"), script);
+    java.util.Properties client = new java.util.Properties();
+    try {
+      client.load(new java.io.StringReader(clientProps));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertEquals("SASL_SSL", client.getProperty("security.protocol"));
+    assertEquals("SCRAM-SHA-512", client.getProperty("sasl.mechanism"));
+    assertEquals(DeployFiles.only("Kafka").name() + "-cluster-ca-cert", volumes.get("kafka-cluster-ca").at("/secret/secretName").asText());
+    String ca = client.getProperty("ssl.truststore.location");
+    assertEquals("kafka-cluster-ca", mountToVolume.get(ca.substring(0, ca.lastIndexOf('/'))), "truststore from the CA Secret");
+    assertEquals("ca.crt", ca.substring(ca.lastIndexOf('/') + 1), "Strimzi's key for the CA certificate");
+    client.stringPropertyNames().forEach(k -> assertTrue(
+        org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k), "not a Kafka client setting: " + k));
 
     // Checkpoints go where the cluster config says, on the shared PVC.
     assertEquals(conf("execution.checkpointing.dir"), flag(jobArgs(), "--checkpoint-dir"));
@@ -199,13 +226,13 @@ class KubernetesCrossCheckTest {
 
   @Test
   void nothingSecretIsInline() {
-    String secret = DeployFiles.only("Secret").doc().toString().toLowerCase();
+    assertEquals(List.of(), DeployFiles.ofKind("Secret"), "credentials come from Strimzi's Secrets, none is committed");
+    String clientProps = DeployFiles.only("ConfigMap").doc().at("/data/client.properties").asText().toLowerCase();
     for (String word : List.of("password", "sasl.jaas.config", "secret=", "token")) {
-      assertFalse(secret.contains(word), "the committed Secret must hold no credentials: " + word);
+      assertFalse(clientProps.contains(word), "the client settings template holds no credentials: " + word);
     }
-    String all = DeployFiles.k8sObjects().stream().filter(m -> !m.kind().equals("Secret"))
-        .map(m -> m.doc().toString().toLowerCase()).reduce("", String::concat);
-    assertFalse(all.contains("password"), "credentials outside a Secret");
+    String all = DeployFiles.k8sObjects().stream().map(m -> m.doc().toString().toLowerCase()).reduce("", String::concat);
+    assertFalse(all.contains("password="), "an inline password");
   }
 
   @Test
@@ -222,27 +249,29 @@ class KubernetesCrossCheckTest {
   }
 
   @Test
-  void trainingJobRequestsAGpuAndParsesWithTheTrainingCli() {
+  void trainingJobParsesWithTheTrainingCli() {
     JsonNode c = DeployFiles.only("Job").doc().at("/spec/template/spec/containers/0");
-    assertEquals("1", c.at("/resources/limits/nvidia.com~1gpu").asText());
     List<List<String>> runs = trainingInvocations();
     String out = flag(runs.get(1), "--out");
     assertEquals(out, flag(runs.get(0), "--resume"), "resume continues the same run");
     assertTrue(c.at("/args/0").asText().contains("if [ -d " + out + "/checkpoint ]"), "resumes only when a checkpoint exists");
     for (List<String> args : runs) {
-      assertEquals("gpu", flag(args, "--device"));
+      assertEquals("cpu", flag(args, "--device"), "the base trains on the CPU (the gpu overlay switches)");
       Cli.parse(Cli.required(Cli.TRAINING_CLI), args.get(0), args.subList(1, args.size()));
     }
   }
 
   @Test
-  void prometheusServiceSelectsTheTaskManagersReporterPort() {
-    JsonNode svc = DeployFiles.only("Service").doc().path("spec");
+  void podMonitorScrapesTheReporterPortOfBothFlinkRoles() {
+    JsonNode pm = DeployFiles.only("PodMonitor").doc().path("spec");
     assertNull(FlinkOptions.problem("metrics.reporter.prom.port"));
-    assertEquals(conf("metrics.reporter.prom.port"), svc.at("/ports/0/targetPort").asText());
-    assertEquals(FD.at("/metadata/name").asText(), svc.at("/selector/app").asText());
-    assertEquals("taskmanager", svc.at("/selector/component").asText());
-    assertEquals(conf("metrics.reporter.prom.port"), SPEC.at("/taskManager/podTemplate/spec/containers/0/ports/0/containerPort").asText());
+    JsonNode port = SPEC.at("/podTemplate/spec/containers/0/ports/0");
+    assertEquals(pm.at("/podMetricsEndpoints/0/port").asText(), port.path("name").asText());
+    assertEquals(conf("metrics.reporter.prom.port"), port.path("containerPort").asText(), "on JobManager and TaskManagers");
+    // The labels the operator gives every pod of the deployment (app=<name>, type=flink-native-kubernetes).
+    assertEquals(FD.at("/metadata/name").asText(), pm.at("/selector/matchLabels/app").asText());
+    assertEquals("flink-native-kubernetes", pm.at("/selector/matchLabels/type").asText());
+    assertFalse(pm.at("/selector/matchLabels").has("component"), "JobManager and TaskManagers");
     assertTrue(Cli.load(conf("metrics.reporter.prom.factory.class")) != null, "reporter factory class exists");
   }
 

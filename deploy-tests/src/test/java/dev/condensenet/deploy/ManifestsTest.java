@@ -25,7 +25,15 @@ class ManifestsTest {
     for (Path f : files) {
       List<JsonNode> docs = DeployFiles.readYaml(f);
       assertFalse(docs.isEmpty(), f + " has no documents");
-      docs.forEach(d -> assertTrue(d.isObject(), f + ": a document is not a mapping"));
+      boolean jsonPatch = f.startsWith(DeployFiles.k8s().resolve("overlays")) && !f.endsWith("kustomization.yaml");
+      for (JsonNode d : docs) {
+        if (jsonPatch) { // RFC 6902 operations
+          assertTrue(d.isArray(), f + ": a JSON patch is a list of operations");
+          d.forEach(op -> assertTrue(op.has("op") && op.has("path"), f + ": " + op));
+        } else {
+          assertTrue(d.isObject(), f + ": a document is not a mapping");
+        }
+      }
     }
     for (Manifest m : DeployFiles.k8sObjects()) {
       assertFalse(m.apiVersion().isEmpty(), m.source() + ": apiVersion");
@@ -36,26 +44,36 @@ class ManifestsTest {
 
   @Test
   void kustomizationListsEveryManifestExactlyOnce() {
-    JsonNode k = DeployFiles.readYaml(DeployFiles.k8s().resolve("kustomization.yaml")).get(0);
+    JsonNode k = DeployFiles.readYaml(DeployFiles.k8s().resolve("base/kustomization.yaml")).get(0);
     assertEquals("kustomize.config.k8s.io/v1beta1", k.path("apiVersion").asText());
     assertEquals("Kustomization", k.path("kind").asText());
     List<String> listed = new ArrayList<>();
     k.path("resources").forEach(r -> listed.add(r.asText()));
     Set<String> onDisk = new TreeSet<>();
-    for (Path f : DeployFiles.yamlFiles(DeployFiles.k8s())) {
-      String rel = DeployFiles.k8s().relativize(f).toString();
-      if (!rel.equals("kustomization.yaml")) {
-        onDisk.add(rel);
+    Path base = DeployFiles.k8s().resolve("base");
+    for (Path f : DeployFiles.yamlFiles(base)) {
+      if (!DeployFiles.KUSTOMIZE_FILES.contains(f.getFileName().toString())) {
+        onDisk.add(base.relativize(f).toString());
       }
     }
     assertEquals(listed.size(), new TreeSet<>(listed).size(), "a resource is listed twice: " + listed);
     assertEquals(onDisk, new TreeSet<>(listed), "kustomization.yaml resources vs files under k8s/");
   }
 
+  /**
+   * Kinds with no CRD schema in the project (no schema from an allowed source: neither Strimzi's KafkaUser CRD
+   * nor the Prometheus Operator's are on Maven Central or in shared/schemas). Checked instead by
+   * OverlaysTest (KafkaUser ACLs are Kafka's operations and resources, the PodMonitor's port exists on both
+   * Flink pods) and by the container tier (every metric the rules and the dashboard use is exported by the job).
+   */
+  static final Set<String> CHECKED_WITHOUT_SCHEMA = Set.of("kafka.strimzi.io/v1 KafkaUser",
+      "monitoring.coreos.com/v1 PodMonitor", "monitoring.coreos.com/v1 PrometheusRule");
+
   @Test
   void everyObjectIsACrdKindOrAKnownCoreKind() {
     for (Manifest m : DeployFiles.k8sObjects()) {
-      assertTrue(CrdSchemas.covers(m.apiVersion(), m.kind()) || StrictModel.covers(m.apiVersion(), m.kind()),
+      assertTrue(CrdSchemas.covers(m.apiVersion(), m.kind()) || StrictModel.covers(m.apiVersion(), m.kind())
+          || CHECKED_WITHOUT_SCHEMA.contains(m.apiVersion() + " " + m.kind()),
           m.source() + ": " + m.apiVersion() + " " + m.kind() + " is checked by neither a CRD schema nor the typed model");
     }
   }
@@ -93,18 +111,18 @@ class ManifestsTest {
       }
       checked++;
     }
-    assertTrue(checked >= 8, "core objects checked: " + checked);
+    assertTrue(checked >= 7, "core objects checked: " + checked);
   }
 
   @Test
   void flinkPodTemplatesAreValidPodTemplates() throws Exception {
     JsonNode spec = DeployFiles.only("FlinkDeployment").doc().path("spec");
-    for (JsonNode t : List.of(spec.path("podTemplate"), spec.path("taskManager").path("podTemplate"))) {
-      assertFalse(t.isMissingNode(), "pod template missing");
-      StrictModel.podTemplate(t);
-    }
-    if (spec.path("jobManager").has("podTemplate")) {
-      StrictModel.podTemplate(spec.path("jobManager").path("podTemplate"));
+    assertFalse(spec.path("podTemplate").isMissingNode(), "pod template missing");
+    StrictModel.podTemplate(spec.path("podTemplate"));
+    for (String role : List.of("jobManager", "taskManager")) { // the overlays add these (OverlaysTest)
+      if (spec.path(role).has("podTemplate")) {
+        StrictModel.podTemplate(spec.path(role).path("podTemplate"));
+      }
     }
   }
 }

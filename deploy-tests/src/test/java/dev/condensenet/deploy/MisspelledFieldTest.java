@@ -87,8 +87,8 @@ class MisspelledFieldTest {
         () -> StrictModel.parse(renamed(job, "/spec/template/spec/containers/0/resources", "resource")));
     JsonNode pvc = DeployFiles.ofKind("PersistentVolumeClaim").get(0).doc();
     assertThrows(UnrecognizedPropertyException.class, () -> StrictModel.parse(renamed(pvc, "/spec/accessModes", "accessMode")));
-    JsonNode secret = DeployFiles.only("Secret").doc();
-    assertThrows(UnrecognizedPropertyException.class, () -> StrictModel.parse(renamed(secret, "/stringData", "stringdata")));
+    JsonNode config = DeployFiles.only("ConfigMap").doc();
+    assertThrows(UnrecognizedPropertyException.class, () -> StrictModel.parse(renamed(config, "/data", "date")));
     JsonNode fd = DeployFiles.only("FlinkDeployment").doc();
     assertThrows(UnrecognizedPropertyException.class,
         () -> StrictModel.podTemplate(renamed(fd, "/spec/podTemplate/spec/securityContext", "securityContex").at("/spec/podTemplate")));

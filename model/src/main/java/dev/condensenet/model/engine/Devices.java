@@ -29,9 +29,12 @@ public final class Devices {
                     throw new UserError("--device " + spec + ": expected gpu:N with a number N");
                 }
             }
+            if (gpus == 0) {
+                throw new UserError("--device " + spec + ": " + GpuVisibility.explainNoGpu());
+            }
             if (index >= gpus) {
-                throw new UserError("--device " + spec + ": PyTorch sees " + gpus + " GPU(s) here; use "
-                        + "--device cpu, or install CUDA libtorch (see README, GPU)");
+                throw new UserError("--device " + spec + ": PyTorch sees " + gpus + " GPU(s) here (0 to "
+                        + (gpus - 1) + ")");
             }
             return Device.gpu(index);
         }

@@ -57,7 +57,7 @@ public class JobOptions {
             + "default: the cluster's configuration, or the JobManager's memory locally")
     public String checkpointDir;
 
-    @Option(names = "--parallelism", description = "Subtasks (default: the input topic's partition count)")
+    @Option(names = "--parallelism", description = "Subtasks (default: the cluster's parallelism.default if set, else the input topic's partition count)")
     public Integer parallelism;
 
     @Option(names = "--kafka-properties", description = "Properties file with client settings (TLS, SASL, ...) "

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoopTranslator;
+import dev.condensenet.model.engine.GpuVisibility;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelDirectoryException;
@@ -112,8 +113,8 @@ public final class DjlPredictorFactory implements PredictorFactory {
             case CPU -> false;
             case GPU -> {
                 if (engine.getGpuCount() == 0) {
-                    throw new IllegalStateException("--device gpu, but PyTorch sees no GPU on this TaskManager "
-                            + "(CUDA libtorch installed? see the pipeline README)");
+                    throw new IllegalStateException("--device gpu on this TaskManager: "
+                            + GpuVisibility.explainNoGpu());
                 }
                 yield true;
             }

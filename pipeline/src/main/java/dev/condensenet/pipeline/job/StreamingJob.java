@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Objects;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -119,7 +121,7 @@ public final class StreamingJob {
             return this;
         }
 
-        /** Subtasks; default the input topic's partition count. */
+        /** Subtasks; default the cluster's {@code parallelism.default} if set, else the input partition count. */
         public Builder optParallelism(Integer parallelism) {
             require(parallelism == null || parallelism >= 1, "--parallelism must be >= 1, not " + parallelism);
             this.parallelism = parallelism;
@@ -176,10 +178,10 @@ public final class StreamingJob {
             } catch (org.apache.kafka.common.KafkaException e) {
                 throw new SetupException("Kafka client setup failed: " + e.getMessage());
             }
-            int p = parallelism != null ? parallelism : partitions;
             Configuration conf = flinkConfig(checkpoints);
             conf.addAll(flink);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            int p = parallelism(parallelism, env.getConfiguration(), partitions);
             env.setParallelism(p);
             env.enableCheckpointing(checkpoints.intervalMs(),
                     kafka.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
@@ -194,6 +196,18 @@ public final class StreamingJob {
                 throw new IllegalArgumentException(message);
             }
         }
+    }
+
+    /**
+     * The job's parallelism: {@code --parallelism} if given, else the cluster's {@code parallelism.default} when
+     * one is configured (the Kubernetes operator sets it from {@code job.parallelism}, compose from
+     * FLINK_PROPERTIES: one place to set it), else one subtask per input partition.
+     */
+    static int parallelism(Integer requested, ReadableConfig cluster, int partitions) {
+        if (requested != null) {
+            return requested;
+        }
+        return cluster.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(partitions);
     }
 
     /**
