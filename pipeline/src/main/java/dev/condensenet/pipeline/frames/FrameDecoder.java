@@ -102,6 +102,7 @@ public final class FrameDecoder {
     private BufferedImage read(byte[] bytes) throws BadFrameException {
         orientation = Orientation.NORMAL;
         ignoreAlpha = false;
+        damage.first = null;
         left = 0;
         top = 0;
         // A memory-backed stream: ImageIO's default may create a temp-file cache per image.
@@ -201,7 +202,6 @@ public final class FrameDecoder {
                 left /= stepX;
                 top /= stepY;
             }
-            damage.first = null;
             BufferedImage image = reader.read(0, param);
             if (image == null) {
                 throw new BadFrameException(FrameError.CORRUPT, name + " decoded to nothing");
