@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.condensenet.pipeline.frames.CameraFrames;
-import dev.condensenet.pipeline.frames.Prediction;
+import dev.condensenet.pipeline.wire.Prediction;
 import dev.condensenet.pipeline.frames.TestImages;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
