@@ -93,10 +93,15 @@ public final class CameraFrames {
 
     /** A JPEG (quality 1.0: quantization by 1, nearly lossless) of {@code img}. */
     public static byte[] jpeg(BufferedImage img) {
+        return jpeg(img, 1f);
+    }
+
+    /** A baseline JPEG of {@code img} at {@code quality} (0–1, as ImageIO's writer takes it). */
+    public static byte[] jpeg(BufferedImage img, float quality) {
         ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam p = w.getDefaultWriteParam();
         p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionQuality(1f);
+        p.setCompressionQuality(quality);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (MemoryCacheImageOutputStream s = new MemoryCacheImageOutputStream(out)) {
             w.setOutput(s);
@@ -246,5 +251,20 @@ public final class CameraFrames {
     public static BufferedImage canvas(BufferedImage img, int screenW, int screenH, int left, int top) {
         return TestImages.gray(screenW, screenH, (x, y) -> x >= left && y >= top && x < left + img.getWidth()
                 && y < top + img.getHeight() ? img.getRaster().getSample(x - left, y - top, 0) : 0);
+    }
+
+    /** Smooth gradients plus noise: compresses like a photo, not like a flat test card. */
+    public static BufferedImage textured(int w, int h, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int red = (x * 255 / w + r.nextInt(24)) & 0xff;
+                int green = (y * 255 / h + r.nextInt(24)) & 0xff;
+                int blue = ((x + y) * 128 / (w + h) + r.nextInt(24)) & 0xff;
+                img.setRGB(x, y, (red << 16) | (green << 8) | blue);
+            }
+        }
+        return img;
     }
 }

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Decode cost per frame ({@link FrameDecoder#decode}: container checks, decoding, orientation,
@@ -54,10 +53,10 @@ public final class DecodeCostProbe {
         BufferedImage gray112 = CameraFrames.sample(CameraFrames.TROUSER, 4);
         frames.put("112x112 gray JPEG", CameraFrames.jpeg(gray112));
         frames.put("112x112 gray JPEG, EXIF orientation 6", CameraFrames.jpegWithOrientation(gray112, 6));
-        BufferedImage vga = textured(640, 480, 1);
+        BufferedImage vga = CameraFrames.textured(640, 480, 1);
         frames.put("640x480 RGB JPEG (webcam)", TestImages.encode(vga, "jpeg"));
         frames.put("640x480 RGB PNG", TestImages.encode(vga, "png"));
-        BufferedImage photo = textured(3000, 2000, 2);
+        BufferedImage photo = CameraFrames.textured(3000, 2000, 2);
         byte[] icc = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
         frames.put("3000x2000 RGB JPEG", TestImages.encode(photo, "jpeg"));
         byte[] exif = CameraFrames.exifOrientation(6);
@@ -67,22 +66,7 @@ public final class DecodeCostProbe {
         frames.put("3000x2000 RGB JPEG + ICC + EXIF 6 (phone)", CameraFrames.insertSegments(
                 TestImages.encode(CameraFrames.stored(photo, 6), "jpeg"), CameraFrames.segment(0xE1, app1),
                 CameraFrames.iccSegment(1, 1, icc)));
-        frames.put("1200x1200 24-bit BMP", TestImages.encode(textured(1200, 1200, 3), "bmp"));
+        frames.put("1200x1200 24-bit BMP", TestImages.encode(CameraFrames.textured(1200, 1200, 3), "bmp"));
         return frames;
-    }
-
-    /** Smooth gradients plus noise: compresses like a photo, not like a flat test card. */
-    static BufferedImage textured(int w, int h, long seed) {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int red = (x * 255 / w + r.nextInt(24)) & 0xff;
-                int green = (y * 255 / h + r.nextInt(24)) & 0xff;
-                int blue = ((x + y) * 128 / (w + h) + r.nextInt(24)) & 0xff;
-                img.setRGB(x, y, (red << 16) | (green << 8) | blue);
-            }
-        }
-        return img;
     }
 }
