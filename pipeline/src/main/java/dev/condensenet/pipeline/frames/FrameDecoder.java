@@ -157,6 +157,9 @@ public final class FrameDecoder {
                     throw new BadFrameException(FrameError.UNSUPPORTED,
                             "BMP compression 6 (BI_ALPHABITFIELDS) is not supported: convert the image to PNG");
                 }
+                if (compression == 0 || compression == 3) {
+                    checkBmpPixelData(bytes);
+                }
             }
             default -> { }
         }
@@ -259,6 +262,30 @@ public final class FrameDecoder {
             return a == null ? 0 : Math.max(0, Integer.parseInt(a.getNodeValue()));
         } catch (NumberFormatException e) {
             return 0;
+        }
+    }
+
+    /**
+     * An uncompressed BMP must hold {@code rows × stride} bytes of pixels after the offset its file header
+     * gives (rows padded to 4 bytes; BITMAPINFOHEADER fields at bytes 18–29). Java's reader notices
+     * missing rows only when it reads every row: with subsampling it skips past the end and returns the
+     * rest black.
+     */
+    private static void checkBmpPixelData(byte[] b) throws BadFrameException {
+        if (b.length < 30) {
+            return; // the reader reports the cut header
+        }
+        long offset = littleEndianInt(b, 10) & 0xffffffffL;
+        long width = littleEndianInt(b, 18);
+        long height = Math.abs((long) littleEndianInt(b, 22));
+        int bitsPerPixel = (b[28] & 0xff) | ((b[29] & 0xff) << 8);
+        if (width <= 0 || bitsPerPixel <= 0) {
+            return;
+        }
+        long needed = offset + (width * bitsPerPixel + 31) / 32 * 4 * height;
+        if (needed > b.length) {
+            throw new BadFrameException(FrameError.CORRUPT, "BMP image data ends early: " + width + "x" + height
+                    + " at " + bitsPerPixel + " bits needs " + needed + " bytes, the record has " + b.length);
         }
     }
 

@@ -86,6 +86,17 @@ class DetectableDamageTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} of 1204x1204 (subsampled while decoding) cut at 50 %")
+    @ValueSource(strings = {"png", "gif", "bmp", "jpeg"})
+    void largeImagesCutShortAreCorruptWhenSubsampledToo(String format) {
+        BufferedImage big = CameraFrames.sample(CameraFrames.TROUSER, 43);
+        byte[] full = format.equals("jpeg") ? CameraFrames.jpeg(big, 0.9f)
+                : TestImages.encode(format.equals("gif") ? big : CameraFrames.rgb(big), format);
+        DecoderSettings roomy = ViewerRenderingTest.GRAY28.withLimits(DecoderSettings.DEFAULT_MAX_PIXELS, 1 << 24);
+        BadFrameException e = FrameDecoderTest.bad(roomy, Arrays.copyOf(full, full.length / 2));
+        assertEquals(FrameError.CORRUPT, e.error(), format + ": " + e.getMessage());
+    }
+
     @Test
     void bmpWithCompressionJavaCannotReadIsUnsupported() {
         byte[] bmp = CameraFrames.bmp32(CameraFrames.rgb(IMAGE), 6, 0, 40); // BI_ALPHABITFIELDS
