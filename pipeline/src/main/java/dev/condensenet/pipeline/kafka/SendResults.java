@@ -41,6 +41,11 @@ public final class SendResults {
         return acknowledged.get();
     }
 
+    /** Whether any send failed so far (cheap: for polling loops). */
+    public boolean anyFailed() {
+        return !failures.isEmpty();
+    }
+
     public List<Failure> failures() {
         return new ArrayList<>(failures);
     }
