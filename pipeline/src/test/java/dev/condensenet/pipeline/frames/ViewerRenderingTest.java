@@ -138,6 +138,21 @@ class ViewerRenderingTest {
         assertLooksLike(reference, decode(CameraFrames.insertSegments(plain,
                 CameraFrames.iccSegment(1, 1, "not a profile".getBytes(StandardCharsets.US_ASCII)))),
                 LOSSLESS, "garbage profile");
+        // PNG: a valid iCCP (and gAMA) chunk is not applied either.
+        byte[] png = TestImages.encode(rgb, "png");
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(linear);
+        deflater.finish();
+        byte[] z = new byte[linear.length + 1024];
+        int n = deflater.deflate(z);
+        deflater.end();
+        byte[] iccp = new byte[5 + n];
+        System.arraycopy("lin\0\0".getBytes(StandardCharsets.ISO_8859_1), 0, iccp, 0, 5);
+        System.arraycopy(z, 0, iccp, 5, n);
+        float[] pngReference = decode(png);
+        assertLooksLike(pngReference, decode(CameraFrames.insertChunk(png, "iCCP", iccp, true)), LOSSLESS, "PNG iCCP");
+        assertLooksLike(pngReference, decode(CameraFrames.insertChunk(png, "gAMA", new byte[] {0, 1, (byte) 0x86, (byte) 0xa0},
+                true)), LOSSLESS, "PNG gAMA 1.0");
     }
 
     @Test
