@@ -113,6 +113,7 @@ public final class FrameDecoder {
                 String name = format.toUpperCase(Locale.ROOT);
                 ImageInputStream in = containerFacts(format, bytes, probe);
                 try {
+                    // Metadata is skipped except a GIF's: the first frame's place on its screen lives there.
                     reader.setInput(in, true, !format.equals("gif"));
                     reader.addIIOReadWarningListener(damage);
                     return readPixels(reader, format, name);
