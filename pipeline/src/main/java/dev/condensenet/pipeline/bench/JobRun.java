@@ -1,13 +1,18 @@
 package dev.condensenet.pipeline.bench;
 
 import dev.condensenet.model.error.UserError;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.kafka.SendResults;
 import dev.condensenet.pipeline.wire.Headers;
+import dev.condensenet.pipeline.wire.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +40,11 @@ final class JobRun implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> paced;
     private final OutputReader reader;
     private final int partitions;
+    /** The job's frame limit (the bench keeps the default): its topic and producers take such frames. */
+    private static final int MAX_FRAME_BYTES = FrameLimits.DEFAULT.maxFrameBytes();
     private JobClient client;
+    /** Every send's outcome: a frame the topic refuses must not look like a slow job. */
+    private final SendResults sends = new SendResults();
 
     /**
      * Creates the topics {@code <prefix>-frames} (one partition per subtask), -predictions, -dead-letters and
@@ -47,17 +56,19 @@ final class JobRun implements AutoCloseable {
                 .withTopics(prefix + "-frames", prefix + "-predictions", prefix + "-dead-letters")
                 .withGroupId("bench-" + prefix);
         this.job = job.setKafka(kafka).optParallelism(parallelism);
-        KafkaClients.ensureTopics(admin, Map.of(kafka.inputTopic(), partitions, kafka.outputTopic(), 1,
-                kafka.deadLetterTopic(), 1), (short) 1);
-        this.bulk = producer(bootstrap, "5");
-        this.paced = producer(bootstrap, "0"); // a camera sends each frame at once
+        KafkaClients.ensureTopicsForFrames(admin, Map.of(kafka.inputTopic(), partitions, kafka.outputTopic(), 1,
+                kafka.deadLetterTopic(), 1), (short) 1, kafka.inputTopic(), MAX_FRAME_BYTES);
+        this.bulk = producer(bootstrap, "5", MAX_FRAME_BYTES);
+        this.paced = producer(bootstrap, "0", MAX_FRAME_BYTES); // a camera sends each frame at once
         this.reader = new OutputReader(bootstrap, kafka.outputTopic(), 1, kafka.deadLetterTopic());
         bulk.partitionsFor(kafka.inputTopic()); // metadata now, not on the first timed send
         paced.partitionsFor(kafka.inputTopic());
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String lingerMs) {
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap, String lingerMs, int maxFrameBytes) {
         Properties p = new Properties();
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.frameRecordLimit(maxFrameBytes)));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 2L * Topics.frameRecordLimit(maxFrameBytes))));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -108,7 +119,8 @@ final class JobRun implements AutoCloseable {
         h.add(Headers.CAPTURE_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         byte[] key = ("cam-" + (partition + 1)).getBytes(StandardCharsets.UTF_8);
         p.sentNanos.set(seq, System.nanoTime());
-        producer.send(new ProducerRecord<>(kafka.inputTopic(), partition, null, key, image, h));
+        producer.send(new ProducerRecord<>(kafka.inputTopic(), partition, null, key, image, h),
+                sends.callback(p.frameId(seq), null, image.length));
     }
 
     /** Builds and starts the job as {@code run} does; {@code checkModel} also loads it here first. */
@@ -121,9 +133,19 @@ final class JobRun implements AutoCloseable {
         }
     }
 
-    /** Waits for every output of {@code p}; false on timeout; throws if the job failed meanwhile. */
+    /**
+     * Waits for every output of {@code p}; false on timeout; throws if the job failed meanwhile, or at once
+     * if a frame was not written to the input topic (it could never come back).
+     */
     boolean await(Point p, Duration timeout) throws Exception {
-        boolean complete = reader.await(p, timeout, () -> client == null || !client.getJobExecutionResult().isDone());
+        boolean complete = reader.await(p, timeout, () -> !sends.anyFailed()
+                && (client == null || !client.getJobExecutionResult().isDone()));
+        List<SendResults.Failure> failed = sends.failures();
+        if (!failed.isEmpty()) {
+            throw new StreamingJob.SetupException(failed.size() + " frames were not written; the first: "
+                    + SendResults.describe(failed.get(0), kafka.inputTopic(), OptionalLong.empty(),
+                    Topics.frameRecordLimit(MAX_FRAME_BYTES)));
+        }
         if (!complete && client != null && client.getJobExecutionResult().isDone()) {
             try {
                 client.getJobExecutionResult().get();

@@ -1,5 +1,7 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.Topics;
@@ -35,11 +37,18 @@ public final class BrokerCommand implements Callable<Integer> {
             + "the job's default parallelism (default: ${DEFAULT-VALUE})")
     int partitions = 2;
 
+    @Option(names = "--max-frame-bytes", description = {"Largest frame the input topic (the first of --topics) must",
+        "take, as the job's --max-frame-bytes: its max.message.bytes is this plus 64 KiB (default: ${DEFAULT-VALUE})"})
+    int maxFrameBytes = DecoderSettings.DEFAULT_MAX_BYTES;
+
     @Option(names = "--stop-after-s", description = "Stop after this many seconds (0: until Ctrl-C) (default: ${DEFAULT-VALUE})")
     long stopAfterS = 0;
 
     @Override
     public Integer call() throws Exception {
+        if (maxFrameBytes < 1) {
+            throw new StreamingJob.SetupException("--max-frame-bytes must be >= 1");
+        }
         System.err.println("starting Kafka (KRaft, in-JVM) ...");
         EmbeddedKafka kafka = dataDir == null ? startTemp() : EmbeddedKafka.start(Files.createDirectories(dataDir),
                 port, false);
@@ -54,11 +63,12 @@ public final class BrokerCommand implements Callable<Integer> {
             wanted.put(topics.get(i), i == 0 ? partitions : 1);
         }
         try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-            KafkaClients.ensureTopics(admin, wanted, (short) 1);
+            KafkaClients.ensureTopicsForFrames(admin, wanted, (short) 1, topics.get(0), maxFrameBytes);
         }
         System.out.println(kafka.bootstrapServers());
         System.out.flush();
         System.err.println("Kafka broker at " + kafka.bootstrapServers() + ", topics " + wanted
+                + " (" + topics.get(0) + " takes records up to " + Topics.frameRecordLimit(maxFrameBytes) + " bytes)"
                 + (dataDir == null ? "" : ", data in " + dataDir) + ". Ctrl-C to stop.");
         if (stopAfterS > 0) {
             stopped.await(stopAfterS, TimeUnit.SECONDS);

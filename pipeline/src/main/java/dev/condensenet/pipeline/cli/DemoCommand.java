@@ -3,6 +3,8 @@ package dev.condensenet.pipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condensenet.model.error.UserError;
+import dev.condensenet.pipeline.frames.DecoderSettings;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.CheckpointSettings;
@@ -12,6 +14,7 @@ import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.kafka.SendResults;
 import dev.condensenet.pipeline.wire.Headers;
 import dev.condensenet.pipeline.wire.Topics;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -79,8 +83,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout")
     boolean json;
 
+    @Option(names = "--max-frame-bytes", description = {"The job's limit on a frame; the frames topic and the",
+        "producer allow it plus 64 KiB (default: ${DEFAULT-VALUE})"})
+    int maxFrameBytes = DecoderSettings.DEFAULT_MAX_BYTES;
+
     @Override
     public Integer call() throws Exception {
+        if (maxFrameBytes < 1) {
+            throw new StreamingJob.SetupException("--max-frame-bytes must be >= 1");
+        }
         Path modelDir = model != null ? model : Testdata.model().orElseThrow(() -> new StreamingJob.SetupException(
                 "no model in testdata/models/: train one (see README) or pass --model DIR"));
         Path imageDir = images != null ? images : Testdata.fashionMnistSample().orElseThrow(() ->
@@ -91,8 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
         progress.show("starting Kafka (in-JVM) ...", false);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-                KafkaClients.ensureTopics(admin, Map.of(Topics.FRAMES, parallelism, Topics.PREDICTIONS, 1, Topics.DEAD_LETTERS, 1),
-                        (short) 1);
+                KafkaClients.ensureTopicsForFrames(admin, Map.of(Topics.FRAMES, parallelism, Topics.PREDICTIONS, 1,
+                        Topics.DEAD_LETTERS, 1), (short) 1, Topics.FRAMES, maxFrameBytes);
             }
             // The model was checked above: the job only reads its config here, and each subtask loads it.
             StreamingJob.Prepared job = StreamingJob.builder()
@@ -100,6 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .setModel(modelDir)
                     .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
+                    .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
                     // exactly-once output is visible per checkpoint
                     .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))
                     .optFlinkConfiguration(prometheusPort == null
@@ -115,6 +127,11 @@ public final class DemoCommand implements Callable<Integer> {
                     System.out.println(s.json());
                 } else {
                     System.out.print(s.text());
+                }
+                if (!s.notSent.isEmpty()) { // every frame that did not reach the topic, with its reason
+                    s.notSent.forEach(f -> System.err.println("error: " + SendResults.describe(f, Topics.FRAMES,
+                            OptionalLong.of(Topics.frameRecordLimit(maxFrameBytes)), Topics.frameRecordLimit(maxFrameBytes))));
+                    return s.sendFailuresAreSetupErrors ? 2 : 1;
                 }
                 return s.accountedFor() && s.duplicates == 0 ? 0 : 1;
             } finally {
@@ -136,7 +153,8 @@ public final class DemoCommand implements Callable<Integer> {
         long firstOut = 0;
         long lastOut = 0;
         double inverseBatchSum = 0;
-        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), Topics.FRAMES);
+        SendResults sends = new SendResults();
+        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), Topics.FRAMES, maxFrameBytes);
              KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.DEAD_LETTERS));
             long deadline = System.nanoTime() + timeoutS * 1_000_000_000L;
@@ -144,8 +162,11 @@ public final class DemoCommand implements Callable<Integer> {
             long t0 = 0;
             // The first frame goes alone: its answer means the job is up and the model loaded, so
             // throughput and latency below measure the running pipeline, not its start-up.
-            while (predicted.size() + dead.size() < frames.size() && System.nanoTime() < deadline) {
-                if (sent == 0 || (sent < frames.size() && (predicted.size() + dead.size() > 0))) {
+            // Until every frame came back, except those the broker did not take (reported, not waited for).
+            while (predicted.size() + dead.size() < frames.size() - sends.failures().size()
+                    && System.nanoTime() < deadline) {
+                boolean firstDone = predicted.size() + dead.size() > 0 || !sends.failures().isEmpty();
+                if (sent == 0 || (sent < frames.size() && firstDone)) {
                     if (sent == 1 && t0 == 0) {
                         t0 = System.nanoTime();
                     }
@@ -154,11 +175,12 @@ public final class DemoCommand implements Callable<Integer> {
                         DemoFrames.Frame f = frames.get(sent);
                         String id = "demo-" + sent;
                         byId.put(id, f);
+                        var result = sends.callback(id, f.name(), f.bytes().length);
                         if (f.rawHeaders() != null) {
-                            f.rawHeaders().add("frame-id", id.getBytes(StandardCharsets.UTF_8));
-                            producer.sendRaw("cam-" + (sent % 2 + 1), f.bytes(), f.rawHeaders());
+                            f.rawHeaders().add(Headers.FRAME_ID, id.getBytes(StandardCharsets.UTF_8));
+                            producer.sendRaw("cam-" + (sent % 2 + 1), f.bytes(), f.rawHeaders(), result);
                         } else {
-                            producer.send("cam-" + (sent % 2 + 1), id, System.currentTimeMillis(), f.bytes());
+                            producer.send("cam-" + (sent % 2 + 1), id, System.currentTimeMillis(), f.bytes(), result);
                         }
                     }
                     producer.flush();
@@ -200,6 +222,12 @@ public final class DemoCommand implements Callable<Integer> {
                     sent, frames.size(), predicted.size(), dead.size()), true);
             s.framesSent = sent;
         }
+        s.notSent = sends.failures();
+        s.sendFailuresAreSetupErrors = sends.allSetupErrors();
+        java.util.Set<String> failed = new java.util.HashSet<>();
+        s.notSent.forEach(f -> failed.add(f.frameId()));
+        byId.keySet().removeAll(failed);
+        s.framesSent -= failed.size();
         s.malformedSent = (int) byId.values().stream().filter(DemoFrames.Frame::malformed).count();
         s.predictions = predicted.size();
         s.deadLettered = dead.size();

@@ -18,8 +18,9 @@ final class DemoFrames {
     /**
      * @param rawHeaders headers to send as they are (malformed-header frames), else null for the
      *                   standard frame-id/capture-ts headers
+     * @param name       where the frame came from (file name, or what is malformed), for messages
      */
-    record Frame(byte[] bytes, String label, boolean malformed, RecordHeaders rawHeaders) {}
+    record Frame(byte[] bytes, String label, boolean malformed, RecordHeaders rawHeaders, String name) {}
 
     private DemoFrames() {}
 
@@ -34,7 +35,8 @@ final class DemoFrames {
             if (limit > 0 && good.size() >= limit) {
                 break;
             }
-            good.add(new Frame(Files.readAllBytes(f), labels.get(f.getFileName().toString()), false, null));
+            good.add(new Frame(Files.readAllBytes(f), labels.get(f.getFileName().toString()), false, null,
+                    f.getFileName().toString()));
         }
         List<Frame> bad = malformed(good.get(0).bytes());
         // Spread the malformed frames through the stream; the first frame stays a good one.
@@ -48,16 +50,16 @@ final class DemoFrames {
 
     static List<Frame> malformed(byte[] sample) {
         List<Frame> bad = new ArrayList<>();
-        bad.add(new Frame(new byte[0], null, true, null));
-        bad.add(new Frame("not an image, just text".getBytes(StandardCharsets.UTF_8), null, true, null));
-        bad.add(new Frame(Arrays.copyOf(sample, Math.max(1, sample.length / 2)), null, true, null));
+        bad.add(new Frame(new byte[0], null, true, null, "malformed: empty value"));
+        bad.add(new Frame("not an image, just text".getBytes(StandardCharsets.UTF_8), null, true, null, "malformed: text"));
+        bad.add(new Frame(Arrays.copyOf(sample, Math.max(1, sample.length / 2)), null, true, null, "malformed: truncated image"));
         byte[] noise = new byte[1024];
         new Random(7).nextBytes(noise);
-        bad.add(new Frame(noise, null, true, null));
-        bad.add(new Frame(pngBomb(60000, 60000), null, true, null));
+        bad.add(new Frame(noise, null, true, null, "malformed: random bytes"));
+        bad.add(new Frame(pngBomb(60000, 60000), null, true, null, "malformed: 60000x60000 header"));
         RecordHeaders h = new RecordHeaders();
         h.add("capture-ts", "not-a-time".getBytes(StandardCharsets.UTF_8));
-        bad.add(new Frame(sample, null, true, h));
+        bad.add(new Frame(sample, null, true, h, "malformed: capture-ts header"));
         return bad;
     }
 

@@ -18,9 +18,12 @@ final class DemoSummary {
     long[] latenciesMs = new long[0];
     double meanBatchSize;
     String model;
+    /** Frames the broker did not take (each printed with its reason); they cannot come back. */
+    java.util.List<dev.condensenet.pipeline.kafka.SendResults.Failure> notSent = java.util.List.of();
+    boolean sendFailuresAreSetupErrors;
 
     boolean accountedFor() {
-        return missing == 0 && predictions + deadLettered == framesSent;
+        return missing == 0 && notSent.isEmpty() && predictions + deadLettered == framesSent;
     }
 
     long percentile(double p) {
@@ -37,10 +40,10 @@ final class DemoSummary {
         return String.format(Locale.ROOT, "{\"framesSent\":%d,\"predictions\":%d,\"deadLettered\":%d,"
                         + "\"accuracy\":%s,\"throughputFps\":%.1f,\"latencyP50Ms\":%d,\"latencyP95Ms\":%d,"
                         + "\"latencyP99Ms\":%d,\"meanBatchSize\":%.2f,\"duplicates\":%d,\"missing\":%d,"
-                        + "\"accountedFor\":%b,\"model\":\"%s\"}",
+                        + "\"notSent\":%d,\"accountedFor\":%b,\"model\":\"%s\"}",
                 framesSent, predictions, deadLettered, accuracy == null ? "null" : String.format(Locale.ROOT, "%.4f", accuracy),
                 throughputFps, percentile(50), percentile(95), percentile(99), meanBatchSize, duplicates, missing,
-                accountedFor(), model.replace("\\", "\\\\").replace("\"", "\\\""));
+                notSent.size(), accountedFor(), model.replace("\\", "\\\\").replace("\"", "\\\""));
     }
 
     String text() {
@@ -57,7 +60,8 @@ final class DemoSummary {
                 percentile(50), percentile(95), percentile(99)));
         sb.append(String.format(Locale.ROOT, "mean batch size  %.2f%n", meanBatchSize));
         sb.append(accountedFor() && duplicates == 0 ? "every frame accounted for exactly once\n"
-                : String.format(Locale.ROOT, "NOT all accounted for: %d missing, %d duplicates%n", missing, duplicates));
+                : String.format(Locale.ROOT, "NOT all accounted for: %d missing, %d duplicates, %d not sent%n", missing,
+                duplicates, notSent.size()));
         return sb.toString();
     }
 }

@@ -8,13 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar condensenet-pipeline.jar <demo|run|produce|broker|bench>}. Exit codes: 0 success, 1 the
+ * {@code java -jar condensenet-pipeline.jar <demo|run|produce|consume|broker|bench>}. Exit codes: 0 success, 1 the
  * work failed (e.g. frames unaccounted for, job failed), 2 bad usage or setup (flags, model directory,
  * unreachable broker, missing topic), always with a one-line {@code error:} message.
  */
 @Command(name = "condensenet-pipeline", mixinStandardHelpOptions = true, version = "condensenet-pipeline 0.1.0",
         description = "Streaming CondenseNet inference: Kafka frames -> Flink (micro-batched DJL) -> Kafka predictions.",
-        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, BrokerCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, BrokerCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCli implements Runnable {
     @Spec
@@ -22,7 +22,7 @@ public final class PipelineCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, run, produce, broker or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: demo, run, produce, consume, broker or bench");
     }
 
     public static void main(String[] args) {

@@ -4,8 +4,10 @@ import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
+import dev.condensenet.pipeline.kafka.SendResults;
 import dev.condensenet.pipeline.produce.IdxImages;
 import dev.condensenet.pipeline.produce.MjpegSplitter;
+import dev.condensenet.pipeline.wire.Headers;
 import dev.condensenet.pipeline.wire.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -72,11 +75,15 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--kafka-properties", description = "Properties file with client settings (TLS, SASL, ...)")
     Path kafkaProperties;
 
-    @Option(names = "--max-frame-bytes", description = "Largest MJPEG frame accepted (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-frame-bytes", description = {"Largest frame to send, as the job's --max-frame-bytes: the",
+        "producer's max.request.size allows it plus 64 KiB; larger MJPEG frames are refused (default: ${DEFAULT-VALUE})"})
     int maxFrameBytes = 8 * 1024 * 1024;
 
-    /** One frame from a source: bytes plus the optional label. */
-    record Frame(byte[] bytes, String label) {}
+    /** Failures listed one by one; beyond, only counted. */
+    static final int SHOWN_FAILURES = 20;
+
+    /** One frame from a source: bytes, the optional label, and where it came from (file name, index). */
+    record Frame(byte[] bytes, String label, String source) {}
 
     /** A restartable sequence of frames. */
     interface FrameSource extends AutoCloseable {
@@ -92,10 +99,15 @@ public final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties client = KafkaClients.load(kafkaProperties);
+        OptionalLong topicLimit;
         try (Admin admin = KafkaClients.admin(bootstrapServers, client)) {
             KafkaClients.partitionCount(admin, topic, Duration.ofSeconds(15));
+            topicLimit = KafkaClients.maxMessageBytes(admin, topic, Duration.ofSeconds(15));
         } catch (KafkaClients.KafkaSetupException e) {
             throw new StreamingJob.SetupException(e.getMessage());
+        }
+        if (maxFrameBytes < 1) {
+            throw new StreamingJob.SetupException("--max-frame-bytes must be >= 1");
         }
         if (source.mjpeg != null && source.mjpeg.equals("-") && loop) {
             throw new StreamingJob.SetupException("--loop cannot replay stdin");
@@ -103,29 +115,51 @@ public final class ProduceCommand implements Callable<Integer> {
         long sent = 0;
         Progress progress = new Progress(System.err);
         long t0 = System.nanoTime();
-        try (FrameProducer producer = new FrameProducer(bootstrapServers, client, topic)) {
+        SendResults results = new SendResults();
+        int reported = 0;
+        long maxRequestSize;
+        try (FrameProducer producer = new FrameProducer(bootstrapServers, client, topic, maxFrameBytes)) {
+            maxRequestSize = producer.maxRequestSize();
             do {
                 try (FrameSource frames = open()) {
                     long total = limit > 0 ? (frames.size() < 0 || loop ? limit : Math.min(limit, frames.size()))
                             : (loop ? -1 : frames.size());
                     for (Frame f = frames.next(); f != null && (limit == 0 || sent < limit); f = frames.next()) {
                         pace(t0, sent);
+                        String frameId = streamId + "-" + sent;
                         RecordHeaders h = new RecordHeaders();
-                        h.add("frame-id", (streamId + "-" + sent).getBytes(StandardCharsets.UTF_8));
-                        h.add("capture-ts", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+                        h.add(Headers.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
+                        h.add(Headers.CAPTURE_TS, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
                         if (f.label() != null) {
                             h.add("label", f.label().getBytes(StandardCharsets.UTF_8));
                         }
-                        producer.sendRaw(streamId, f.bytes(), h);
+                        producer.sendRaw(streamId, f.bytes(), h, results.callback(frameId, f.source(), f.bytes().length));
                         sent++;
                         progress.update(sent, total, t0);
+                        reported = report(results, reported, topicLimit, maxRequestSize); // as they happen
                     }
                 }
             } while (loop && (limit == 0 || sent < limit));
             producer.flush();
         }
-        progress.done(sent, t0);
-        return 0;
+        reported = report(results, reported, topicLimit, maxRequestSize);
+        progress.done(results.acknowledged(), t0);
+        List<SendResults.Failure> failed = results.failures();
+        if (failed.isEmpty()) {
+            return 0;
+        }
+        System.err.println("error: " + failed.size() + " of " + sent + " frames were not written to " + topic
+                + (reported < failed.size() ? " (" + reported + " listed above)" : " (listed above)"));
+        return results.allSetupErrors() ? 2 : 1;
+    }
+
+    /** Prints failures not printed yet, up to {@link #SHOWN_FAILURES} in all; returns how many are printed. */
+    private int report(SendResults results, int reported, OptionalLong topicLimit, long maxRequestSize) {
+        List<SendResults.Failure> failed = results.failures();
+        for (int i = reported; i < failed.size() && i < SHOWN_FAILURES; i++) {
+            System.err.println("error: " + SendResults.describe(failed.get(i), topic, topicLimit, maxRequestSize));
+        }
+        return Math.min(failed.size(), SHOWN_FAILURES);
     }
 
     private void pace(long t0, long sent) throws InterruptedException {
@@ -146,9 +180,11 @@ public final class ProduceCommand implements Callable<Integer> {
         if (source.idx != null) {
             IdxImages idx = new IdxImages(source.idx);
             return new FrameSource() {
+                int n;
+
                 public Frame next() throws IOException {
                     BufferedImage img = idx.next();
-                    return img == null ? null : new Frame(png(img), null);
+                    return img == null ? null : new Frame(png(img), null, source.idx.getFileName() + " #" + (n++));
                 }
 
                 public long size() {
@@ -163,9 +199,11 @@ public final class ProduceCommand implements Callable<Integer> {
         InputStream in = source.mjpeg.equals("-") ? System.in : Files.newInputStream(Path.of(source.mjpeg));
         MjpegSplitter splitter = new MjpegSplitter(in, maxFrameBytes);
         return new FrameSource() {
+            int n;
+
             public Frame next() throws IOException {
                 byte[] jpeg = splitter.next();
-                return jpeg == null ? null : new Frame(jpeg, null);
+                return jpeg == null ? null : new Frame(jpeg, null, "MJPEG frame " + (n++));
             }
 
             public long size() {
@@ -197,7 +235,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     return null;
                 }
                 Path f = files.get(i++);
-                return new Frame(Files.readAllBytes(f), labels.get(f.getFileName().toString()));
+                return new Frame(Files.readAllBytes(f), labels.get(f.getFileName().toString()), f.getFileName().toString());
             }
 
             public long size() {

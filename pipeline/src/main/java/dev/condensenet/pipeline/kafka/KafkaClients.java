@@ -1,6 +1,7 @@
 package dev.condensenet.pipeline.kafka;
 
 import dev.condensenet.model.error.UserError;
+import dev.condensenet.pipeline.wire.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -70,8 +72,40 @@ public final class KafkaClients {
 
     /** Creates the topics that do not exist yet; existing ones are left as they are. */
     public static void ensureTopics(Admin admin, Map<String, Integer> partitionsByTopic, short replication) {
+        ensureTopics(admin, partitionsByTopic, replication, Map.of());
+    }
+
+    /**
+     * Creates the topics that do not exist yet, and makes sure the input topic takes every frame the job
+     * accepts: its {@code max.message.bytes} is set to {@link Topics#frameRecordLimit} (raised on a topic
+     * that exists with less, e.g. a broker restarted on old data).
+     */
+    public static void ensureTopicsForFrames(Admin admin, Map<String, Integer> partitionsByTopic, short replication,
+                                             String framesTopic, int maxFrameBytes) {
+        String limit = Integer.toString(Topics.frameRecordLimit(maxFrameBytes));
+        ensureTopics(admin, partitionsByTopic, replication,
+                Map.of(framesTopic, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, limit)));
+        OptionalLong now = maxMessageBytes(admin, framesTopic, Duration.ofSeconds(15));
+        if (now.isPresent() && now.getAsLong() < Topics.frameRecordLimit(maxFrameBytes)) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, framesTopic);
+            AlterConfigOp raise = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, limit),
+                    AlterConfigOp.OpType.SET);
+            try {
+                admin.incrementalAlterConfigs(Map.of(r, List.of(raise))).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new KafkaSetupException("cannot raise max.message.bytes of topic " + framesTopic + " to " + limit
+                        + ": " + (e.getCause() == null ? e : e.getCause().getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaSetupException("interrupted while contacting Kafka");
+            }
+        }
+    }
+
+    private static void ensureTopics(Admin admin, Map<String, Integer> partitionsByTopic, short replication,
+                                     Map<String, Map<String, String>> configs) {
         List<NewTopic> topics = new ArrayList<>();
-        partitionsByTopic.forEach((t, n) -> topics.add(new NewTopic(t, n, replication)));
+        partitionsByTopic.forEach((t, n) -> topics.add(new NewTopic(t, n, replication).configs(configs.get(t))));
         admin.createTopics(topics).values().forEach((name, f) -> {
             try {
                 f.get(30, TimeUnit.SECONDS);

@@ -70,7 +70,7 @@ class PipelineCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "run", "produce", "broker"})
+    @ValueSource(strings = {"demo", "run", "produce", "consume", "broker"})
     void everySubcommandHasHelp(String command) {
         Result r = cli(command, "--help");
         assertEquals(0, r.code(), r.err());

@@ -19,9 +19,13 @@ public final class BadFrames {
     public static final int MAX_FRAME_BYTES = 200_000;
     public static final String CLASSIFIED = "classified";
 
-    /** One record to send. {@code frameId} is null when the row sends no frame-id header. */
+    /**
+     * One record to send. {@code frameId} is null when the row sends no frame-id header; {@code label} is
+     * the class the shipped model must give a {@code classified} row written {@code classified:Label}
+     * (a frame a viewer shows as that sample), else null.
+     */
     public record Row(String file, byte[] key, byte[] value, List<String[]> headers, String expected, String kind,
-                      String frameId) {
+                      String frameId, String label) {
         public RecordHeaders kafkaHeaders() {
             RecordHeaders h = new RecordHeaders();
             headers.forEach(kv -> h.add(kv[0], kv[1].getBytes(StandardCharsets.UTF_8)));
@@ -71,7 +75,8 @@ public final class BadFrames {
                     }
                 }
             }
-            rows.add(new Row(c[0], key, value, headers, c[3], c[4], frameId));
+            String[] outcome = c[3].split(":", 2);
+            rows.add(new Row(c[0], key, value, headers, outcome[0], c[4], frameId, outcome.length > 1 ? outcome[1] : null));
         }
         return rows;
     }

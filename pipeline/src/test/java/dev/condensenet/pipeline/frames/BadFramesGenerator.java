@@ -63,7 +63,7 @@ public final class BadFramesGenerator {
         write(dir, "alpha.png", TestImages.encode(TestImages.argb(28, 28, 0x80ff8040), "png"));
         write(dir, "palette.png", TestImages.encode(palette(28, 28), "png"));
         write(dir, "gray.jpg", jpeg);
-        write(dir, "cmyk.jpg", cmykJpeg(28, 28));
+        write(dir, "cmyk.jpg", cmykJpeg(28, 28, (x, y) -> new int[] {x * 9, y * 9, 40, 10}));
         write(dir, "progressive.jpg", progressiveJpeg(TestImages.rgb(40, 30, 0x3366cc)));
         write(dir, "animated.gif", animatedGif());
         write(dir, "image.tif", TestImages.encode(TestImages.gray(28, 28, (x, y) -> x * 9), "tiff"));
@@ -76,6 +76,69 @@ public final class BadFramesGenerator {
         }
         write(dir, "over-size-limit.png", TestImages.encode(big, "png"));
         write(dir, "good.png", png);
+        cameraFrames(dir);
+    }
+
+    /**
+     * Issue #12's kinds, made from the shipped Trouser sample (112×112): frames a viewer shows upright,
+     * damage the format detects, damaged metadata around intact pixels.
+     */
+    private static void cameraFrames(Path dir) throws IOException {
+        BufferedImage trouser = CameraFrames.sample(CameraFrames.TROUSER, 4);
+        for (int tag = 2; tag <= 8; tag++) {
+            write(dir, "exif-orientation-" + tag + ".jpg", CameraFrames.jpegWithOrientation(trouser, tag));
+        }
+        write(dir, "exif-orientation-6.png", CameraFrames.pngWithOrientation(trouser, 6));
+        byte[] jpeg = CameraFrames.jpeg(trouser);
+        byte[] icc = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        int half = icc.length / 2;
+        write(dir, "icc-inconsistent-markers.jpg", CameraFrames.insertSegments(jpeg,
+                CameraFrames.iccSegment(1, 2, Arrays.copyOf(icc, half)),
+                CameraFrames.iccSegment(2, 3, Arrays.copyOfRange(icc, half, icc.length))));
+        byte[] badExif = {'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, (byte) 0xff, (byte) 0xff, 1, 18};
+        byte[] comment = new byte[256];
+        for (int i = 0; i < comment.length; i++) {
+            comment[i] = (byte) i;
+        }
+        write(dir, "damaged-exif-and-comment.jpg", CameraFrames.insertSegments(jpeg,
+                CameraFrames.segment(0xE1, badExif), CameraFrames.segment(0xFE, comment)));
+        BufferedImage rgb = CameraFrames.rgb(trouser);
+        write(dir, "bmp32-v5-zero-alpha.bmp", CameraFrames.bmp32(rgb, 3, 0, 124));
+        write(dir, "bmp32-alphabitfields.bmp", CameraFrames.bmp32(rgb, 6, 0, 40));
+        write(dir, "gif-frame-on-canvas.gif", CameraFrames.gifOnCanvas(CameraFrames.sample(CameraFrames.TROUSER, 2),
+                112, 112, 28, 28));
+        write(dir, "truncated-55pct.jpg", Arrays.copyOf(jpeg, jpeg.length * 55 / 100));
+        write(dir, "no-eoi.jpg", Arrays.copyOf(jpeg, jpeg.length - 2));
+        byte[] trouserPng = TestImages.encode(trouser, "png");
+        write(dir, "bad-crc-ancillary.png", CameraFrames.insertChunk(trouserPng, "tEXt",
+                "Comment\0damaged".getBytes(StandardCharsets.ISO_8859_1), false));
+        write(dir, "short-image-data.png", shortImageData(trouser));
+    }
+
+    /** A PNG whose complete, valid zlib stream holds only the first half of the rows (libpng: "Not enough image data"). */
+    static byte[] shortImageData(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        ByteArrayOutputStream rows = new ByteArrayOutputStream();
+        for (int y = 0; y < h / 2; y++) {
+            rows.write(0);
+            for (int x = 0; x < w; x++) {
+                rows.write(img.getRaster().getSample(x, y, 0));
+            }
+        }
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(rows.toByteArray());
+        deflater.finish();
+        byte[] z = new byte[rows.size() + 1024];
+        int length = deflater.deflate(z);
+        deflater.end();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        png.writeBytes(CameraFrames.chunk("IHDR", java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8)
+                .put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array()));
+        png.writeBytes(CameraFrames.chunk("IDAT", Arrays.copyOf(z, length)));
+        png.writeBytes(CameraFrames.chunk("IEND", new byte[0]));
+        return png.toByteArray();
     }
 
     private static void write(Path dir, String name, byte[] bytes) throws IOException {
@@ -106,7 +169,7 @@ public final class BadFramesGenerator {
         return new BufferedImage(cm, r, false, null);
     }
 
-    private static BufferedImage palette(int w, int h) {
+    static BufferedImage palette(int w, int h) {
         byte[] red = {0, (byte) 255, 0, 0};
         byte[] green = {0, 0, (byte) 255, 0};
         byte[] blue = {0, 0, 0, (byte) 255};
@@ -136,11 +199,11 @@ public final class BadFramesGenerator {
     }
 
     /** A four-component (CMYK) baseline JPEG, as print workflows and some scanners write them. */
-    private static byte[] cmykJpeg(int w, int h) throws IOException {
+    static byte[] cmykJpeg(int w, int h, java.util.function.BiFunction<Integer, Integer, int[]> cmyk) throws IOException {
         WritableRaster r = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                r.setPixel(x, y, new int[] {x * 9, y * 9, 40, 10});
+                r.setPixel(x, y, cmyk.apply(x, y));
             }
         }
         ImageWriter wr = ImageIO.getImageWritersByFormatName("jpeg").next();
