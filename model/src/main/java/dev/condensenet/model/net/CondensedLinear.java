@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The condensed classifier (spec §3.2): keeps the half of the input features with the largest
- * summed absolute weight, {@code x[:, index]} → Linear(F/2 → K).
+ * The condensed classifier (docs/design.md §4.3): keeps the half of the input features with the largest
+ * summed absolute weight, {@code x[:, index]} → Linear(F/2 → K); {@code (N, F)} → logits {@code (N, K)}.
  */
 public final class CondensedLinear extends IndexedBlock {
 
@@ -23,6 +23,10 @@ public final class CondensedLinear extends IndexedBlock {
     private final Linear linear;
     private final Parameter linearWeight;
 
+    /**
+     * @param inFeatures F, features entering the classifier
+     * @param classes K, logits per image
+     */
     public CondensedLinear(int inFeatures, int classes) {
         super(VERSION, keptFeatures(inFeatures));
         this.inFeatures = inFeatures;
@@ -55,14 +59,17 @@ public final class CondensedLinear extends IndexedBlock {
         linear.initialize(manager, dataType, new Shape(inputShapes[0].get(0), keptFeatures(inFeatures)));
     }
 
+    /** F, features before the gather. */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /** K, number of classes. */
     public int classes() {
         return classes;
     }
 
+    /** The linear layer over the kept features, weight {@code (K, F/2)} and bias {@code (K)}. */
     public Linear linear() {
         return linear;
     }

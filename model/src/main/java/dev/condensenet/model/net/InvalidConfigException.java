@@ -6,6 +6,7 @@ import dev.condensenet.model.error.UserError;
 public class InvalidConfigException extends UserError {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line: what is wrong and what to change */
     public InvalidConfigException(String message) {
         super(message);
     }
