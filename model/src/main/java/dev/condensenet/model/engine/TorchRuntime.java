@@ -10,12 +10,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Process-wide PyTorch engine setup that every entry point (CLI, Flink operator, tests) applies once,
- * before the first DJL call, so that plain {@code java -jar} runs at full speed and quietly:
+ * before the first DJL call, so that plain {@code java -jar} runs at full speed and quietly
+ * (docs/design.md §8.2–§8.5):
  *
  * <ul>
- *   <li><b>offline</b>: {@code ai.djl.offline=true} so a missing native jar fails fast instead of
- *       trying to download;</li>
- *   <li><b>threads</b>: libtorch reads its intra-/inter-op thread counts when the engine loads;</li>
+ *   <li><b>offline</b>: {@code ai.djl.offline=true} (unless set) so a missing native jar fails fast
+ *       instead of trying to download;</li>
+ *   <li><b>threads</b>: libtorch reads its intra-/inter-op thread counts when the engine loads, from
+ *       DJL's {@code ai.djl.pytorch.num_threads} / {@code num_interop_threads};</li>
  *   <li><b>malloc</b>: glibc returns large activation buffers to the OS after every call and the next
  *       call pays ~12 µs per fresh page (a 4–5× slowdown here, stack-notes §3). {@code mallopt} raises
  *       the mmap and trim thresholds from inside the JVM, so no launcher flag is needed;</li>

@@ -15,6 +15,8 @@ public final class ChannelNormalize implements Transform {
     private final float[] std;
 
     /**
+     * A normalisation for {@code mean.length} channels.
+     *
      * @param mean one value per channel, for pixels in [0, 1]
      * @param std one positive value per channel
      * @throws IllegalArgumentException if the lengths differ

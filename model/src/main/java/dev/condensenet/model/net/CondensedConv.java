@@ -31,10 +31,12 @@ public final class CondensedConv extends IndexedBlock {
     private final Parameter convWeight;
 
     /**
+     * An uninitialised layer; its gather index is set by the {@link Converter} or loaded with the parameters.
+     *
      * @param inChannels R, the width of the incoming concatenated features
-     * @param outChannels O
+     * @param outChannels O = B·k
      * @param groups G
-     * @param condenseFactor C
+     * @param condenseFactor C (R' = R·G/C channels are gathered)
      */
     public CondensedConv(int inChannels, int outChannels, int groups, int condenseFactor) {
         super(VERSION, inChannels * groups / condenseFactor);

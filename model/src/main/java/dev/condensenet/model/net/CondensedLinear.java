@@ -24,6 +24,8 @@ public final class CondensedLinear extends IndexedBlock {
     private final Parameter linearWeight;
 
     /**
+     * An uninitialised classifier; its index is set by the {@link Converter} or loaded with the parameters.
+     *
      * @param inFeatures F, features entering the classifier
      * @param classes K, logits per image
      */

@@ -30,6 +30,8 @@ public final class DenseLayer extends AbstractBlock {
     private final int growth;
 
     /**
+     * A dense layer around {@code bottleneck}.
+     *
      * @param bottleneck the 1×1 part, {@code R → B·k} channels
      * @param inChannels R, channels of the layer input
      * @param growth k, channels the layer adds

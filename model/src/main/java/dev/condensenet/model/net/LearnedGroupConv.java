@@ -315,6 +315,8 @@ public final class LearnedGroupConv extends AbstractBlock {
         }
 
         /**
+         * Builds the layer (uninitialised; mask all ones, stage and count 0 once initialised).
+         *
          * @throws InvalidConfigException if a channel count is not positive, R is not divisible by G and C,
          *     or O is not divisible by G
          */
