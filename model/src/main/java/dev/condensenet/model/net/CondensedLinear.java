@@ -37,7 +37,7 @@ public final class CondensedLinear extends IndexedBlock {
         this.linearWeight = linear.getParameters().get("weight");
     }
 
-    /** {@code int(F·0.5)}, as the reference's CondensingLinear(drop_rate = 0.5). */
+    /** {@code int(F·0.5)}, as the authors' CondensingLinear(drop_rate = 0.5), docs/design.md §4.3. */
     public static int keptFeatures(int inFeatures) {
         return (int) (inFeatures * 0.5);
     }
