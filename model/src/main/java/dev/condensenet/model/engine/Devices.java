@@ -17,7 +17,8 @@ public final class Devices {
      * The device {@code spec} names (case-insensitive). Call after the engine is initialised
      * ({@link TorchRuntime#init}).
      *
-     * @throws UserError for an unknown spec, a malformed {@code gpu:N}, or a GPU index PyTorch does not see
+     * @throws UserError for an unknown spec, a malformed {@code gpu:N}, a GPU request where PyTorch sees none
+     *     (with the cause from {@link GpuVisibility}), or a GPU index PyTorch does not see
      */
     public static Device parse(String spec) {
         String s = spec.trim().toLowerCase();
