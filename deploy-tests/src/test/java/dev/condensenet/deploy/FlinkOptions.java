@@ -28,7 +28,7 @@ final class FlinkOptions {
   /**
    * Keys declared by modules that Maven Central does not serve for 2.2.1 (flink-kubernetes,
    * flink-external-resource-gpu), so they cannot be read by reflection here. Each is documented in
-   * Flink's configuration reference and in stack-notes §8.
+   * Flink's configuration reference (see docs/design.md §9.5, §10).
    */
   static final Set<String> NOT_ON_CLASSPATH = Set.of(
       // org.apache.flink.kubernetes.configuration.KubernetesConfigOptions#EXTERNAL_RESOURCE_KUBERNETES_CONFIG_KEY_SUFFIX

@@ -146,7 +146,7 @@ class KubernetesCrossCheckTest {
     for (Manifest t : DeployFiles.ofKind("KafkaTopic")) {
       t.doc().at("/spec/config").fieldNames().forEachRemaining(k -> assertTrue(topic.contains(k), t.name() + ": not a topic config: " + k));
     }
-    // Exactly-once sinks must fit under the broker's transaction timeout (stack-notes §7).
+    // Exactly-once sinks must fit under the broker's transaction timeout (docs/design.md §9.3).
     assertTrue(DeployFiles.only("Kafka").doc().at("/spec/kafka/config/transaction.max.timeout.ms").asLong() >= 900000);
   }
 

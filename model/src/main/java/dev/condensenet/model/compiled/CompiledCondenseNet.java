@@ -18,8 +18,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The condensed network compiled for inference (eval mode only). Same function as the converted
- * block tree it is built from (outputs equal within float rounding), executed differently:
+ * The condensed network compiled for inference (eval mode only; docs/design.md §7): a float32 NCHW batch
+ * {@code (N, inChannels, imageSize, imageSize)}, normalised, → logits {@code (N, classes)}. Same function as
+ * the converted block tree it is built from (outputs equal within float rounding), executed differently:
  *
  * <ul>
  *   <li>each dense block owns one feature buffer sized for its final width; every layer writes its k
@@ -29,7 +30,7 @@ import java.util.List;
  *   <li>each layer runs the {@link LayerPlan} that {@link Compiler} picked for its shape.</li>
  * </ul>
  *
- * <p>Not trainable and not saved: the model directory keeps the converted tree (spec §3), and this
+ * <p>Not trainable and not saved: the model directory keeps the converted tree (docs/design.md §4.4), and this
  * block is rebuilt from it on load. Intermediates are created in the input's manager and closed as
  * soon as they are consumed.
  */
@@ -72,11 +73,12 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         this.fcBias = fcBias;
     }
 
+    /** The architecture this network was compiled for. */
     public CondenseNetConfig config() {
         return config;
     }
 
-    /** The plan each layer runs, in network order. */
+    /** The plan each dense layer runs, in network order (one per learned group convolution). */
     public List<LayerPlan> plans() {
         List<LayerPlan> plans = new ArrayList<>();
         for (List<CompiledLayer> b : blocks) {

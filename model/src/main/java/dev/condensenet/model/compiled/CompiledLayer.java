@@ -10,7 +10,7 @@ import dev.condensenet.model.net.ChannelOps;
 /**
  * One dense layer of the compiled network in one {@link LayerPlan}: reads the first R channels of
  * its block's feature buffer and writes its k new channels into the buffer's next slice, so no layer
- * copies the features it does not produce (the reference concatenates, copying all of them).
+ * copies the features it does not produce (the converted tree concatenates, copying all of them).
  *
  * <p>The 1×1 conv runs as a (batched) matrix product on the NCHW activations, which needs no layout
  * reorder; libtorch's convolution reorders to a blocked layout and back on every call, which cost

@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Compiles a converted (condensed) block tree into a {@link CompiledCondenseNet}. With
+ * Compiles a converted (condensed) block tree into a {@link CompiledCondenseNet} (docs/design.md §7). With
  * {@link #optAutoPlan} each layer is timed in every {@link LayerPlan} on a synthetic batch on the
  * target device and keeps the fastest: which of "fewer FLOPs" and "fewer memory passes" wins depends
  * on the layer's width and resolution and on the machine, so measuring beats a fixed rule.
@@ -32,6 +32,7 @@ public final class Compiler {
         this.config = config;
     }
 
+    /** A compiler for trees of {@code config}, auto-planning at batch 32 unless told otherwise. */
     public static Compiler forConfig(CondenseNetConfig config) {
         return new Compiler(config);
     }
@@ -42,7 +43,10 @@ public final class Compiler {
         return this;
     }
 
-    /** Time every plan per layer at this batch size and keep the fastest (the default, batch 32). */
+    /**
+     * Time every plan per layer on a random batch of {@code batchSize} images on the target device (median of
+     * 7 runs after 2 warm-ups) and keep the fastest (the default, batch 32).
+     */
     public Compiler optAutoPlan(int batchSize) {
         this.fixedPlan = null;
         this.tuneBatch = batchSize;
@@ -52,6 +56,7 @@ public final class Compiler {
     /**
      * @param condensed the converted tree ({@link CondenseNet.Form#CONDENSED}), initialised or loaded
      * @param manager owns the compiled arrays (the model's manager; its device is the target)
+     * @return the compiled network; close it (or {@code manager}) to free its arrays
      */
     public CompiledCondenseNet compile(Block condensed, NDManager manager) {
         List<Block> children = CondenseNet.features(condensed).getChildren().values();

@@ -25,7 +25,7 @@ import dev.condensenet.model.net.Condenser;
 import dev.condensenet.model.net.Converter;
 
 /**
- * End-to-end check of conversion (spec §9 item 15): train a few SGD steps on random data while the
+ * End-to-end check of conversion (docs/design.md §11, check 15): train a few SGD steps on random data while the
  * schedule walks through every condensing stage (so masks and BN statistics are real, not initial),
  * convert, and compare the two forms in eval mode on fresh random inputs; then compile the converted
  * network in every layer plan and compare it with the converted tree.
@@ -46,6 +46,15 @@ public final class ConversionCheck {
     private ConversionCheck() {
     }
 
+    /**
+     * Runs the check on the CPU.
+     *
+     * @param config the architecture (keep it small: every layer is trained and compiled)
+     * @param steps SGD steps on random data; at least {@code 2·C} are taken so every stage is visited
+     * @param batch images per step and per comparison
+     * @param seed seed of initialisation, data and dropout
+     * @return the largest differences found (expected ≤ 1e-5) and what was run
+     */
     public static Result run(CondenseNetConfig config, int steps, int batch, long seed) {
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
         int cf = config.condenseFactor();
@@ -98,7 +107,7 @@ public final class ConversionCheck {
 
     /**
      * features·W'ᵀ + b with the trained FC weight whose dropped columns are zeroed: the masked form's
-     * logits under the condensed classifier's feature pruning (spec §3.2), the one place the two
+     * logits under the condensed classifier's feature pruning (docs/design.md §4.3), the one place the two
      * forms are meant to differ.
      */
     public static NDArray referenceLogits(SequentialBlock trained, SequentialBlock condensed, NDArray features,

@@ -25,6 +25,12 @@ public enum LayerPlan {
         return this == GATHER_DENSE3 || this == DENSE1_DENSE3;
     }
 
+    /**
+     * A plan by its CLI name ({@code gather-shuffle}, {@code gather-dense3}, {@code dense1-grouped3},
+     * {@code dense1-dense3}) or enum name, case-insensitive.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
     public static LayerPlan parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));

@@ -1,10 +1,13 @@
 /**
- * The served form of a condensed network: {@link dev.condensenet.model.compiled.CompiledCondenseNet} computes
- * the same function as the converted block tree with fewer memory passes (exact folds of BatchNorm and shuffle,
- * one buffer per dense block, a per-layer plan timed on the device), and
- * {@link dev.condensenet.model.compiled.ConversionCheck} proves the masked, converted and compiled forms agree.
+ * The served form of a condensed network (docs/design.md §7):
+ * {@link dev.condensenet.model.compiled.Compiler} turns a converted block tree into a
+ * {@link dev.condensenet.model.compiled.CompiledCondenseNet} that computes the same function with fewer memory
+ * passes — one feature buffer per dense block, exact folds of BatchNorm, shuffle and gather into the
+ * convolutions, and per layer the {@link dev.condensenet.model.compiled.LayerPlan} that was fastest on the
+ * target device. {@link dev.condensenet.model.compiled.ConversionCheck} checks end to end that the masked,
+ * converted and compiled forms agree (docs/design.md §11, checks 15 and 19).
  *
  * <p>May import: DJL, {@code model.net}, {@code model.engine}, {@code model.error}. Must not import
- * {@code model.store}.
+ * {@code model.store}, which builds on it; {@code ModelArchitectureTest} enforces this.
  */
 package dev.condensenet.model.compiled;

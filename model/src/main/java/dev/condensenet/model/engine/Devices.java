@@ -4,13 +4,22 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.condensenet.model.error.UserError;
 
-/** Parses {@code --device auto|cpu|gpu[:N]}. */
+/**
+ * Parses {@code --device auto|cpu|gpu[:N]}: {@code auto} is GPU 0 when PyTorch sees a GPU, else the CPU;
+ * {@code gpu} is GPU 0. How DJL finds GPUs: docs/design.md §8.6.
+ */
 public final class Devices {
 
     private Devices() {
     }
 
-    /** Call after the engine is initialised. */
+    /**
+     * The device {@code spec} names (case-insensitive). Call after the engine is initialised
+     * ({@link TorchRuntime#init}).
+     *
+     * @throws UserError for an unknown spec, a malformed {@code gpu:N}, a GPU request where PyTorch sees none
+     *     (with the cause from {@link GpuVisibility}), or a GPU index PyTorch does not see
+     */
     public static Device parse(String spec) {
         String s = spec.trim().toLowerCase();
         int gpus = Engine.getEngine("PyTorch").getGpuCount();

@@ -10,14 +10,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Process-wide PyTorch engine setup that every entry point (CLI, Flink operator, tests) applies once,
- * before the first DJL call, so that plain {@code java -jar} runs at full speed and quietly:
+ * before the first DJL call, so that plain {@code java -jar} runs at full speed and quietly
+ * (docs/design.md §8.2–§8.5):
  *
  * <ul>
- *   <li><b>offline</b>: {@code ai.djl.offline=true} so a missing native jar fails fast instead of
- *       trying to download;</li>
- *   <li><b>threads</b>: libtorch reads its intra-/inter-op thread counts when the engine loads;</li>
- *   <li><b>malloc</b>: glibc returns large activation buffers to the OS after every call and the next
- *       call pays ~12 µs per fresh page (a 4–5× slowdown here, stack-notes §3). {@code mallopt} raises
+ *   <li><b>offline</b>: {@code ai.djl.offline=true} (unless set) so a missing native jar fails fast
+ *       instead of trying to download;</li>
+ *   <li><b>threads</b>: libtorch reads its intra-/inter-op thread counts when the engine loads, from
+ *       DJL's {@code ai.djl.pytorch.num_threads} / {@code num_interop_threads};</li>
+ *   <li><b>malloc</b>: glibc can give large activation buffers back to the OS after a call, so the next
+ *       call first-touches fresh pages, each a page fault (docs/design.md §8.2). {@code mallopt} fixes
  *       the mmap and trim thresholds from inside the JVM, so no launcher flag is needed;</li>
  *   <li><b>NNPACK</b>: libtorch 2.7.1 logs "Could not initialize NNPACK" on every ungrouped conv on
  *       CPUs it does not support; turning NNPACK off through {@code at::Context} silences it.</li>

@@ -11,10 +11,21 @@ public class UserError extends RuntimeException {
     /** Exit code of every command for bad usage or setup. */
     public static final int EXIT_CODE = 2;
 
+    /**
+     * A failure without an underlying exception.
+     *
+     * @param message one line: what is wrong and what to do
+     */
     public UserError(String message) {
         super(message);
     }
 
+    /**
+     * A failure caused by another exception.
+     *
+     * @param message one line: what is wrong and what to do
+     * @param cause the underlying failure, kept for logs; the message alone is shown
+     */
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }

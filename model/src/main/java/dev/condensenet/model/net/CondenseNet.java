@@ -12,7 +12,8 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
 /**
- * Builds CondenseNet block trees (spec §1) in either form:
+ * Builds CondenseNet block trees (docs/design.md §2; paper, Fig. 5) in either form. Input: a float32 NCHW
+ * batch {@code (N, inChannels, imageSize, imageSize)}, normalised; output: logits {@code (N, classes)}.
  *
  * <pre>
  * root = Sequential[ features = Sequential[stem, dense layers with 2×2 avg-pool transitions,
@@ -28,26 +29,35 @@ import ai.djl.nn.pooling.Pool;
 public final class CondenseNet {
 
     /** Which network to build. */
-    public enum Form { TRAINING, CONDENSED }
+    public enum Form {
+        /** Learned group convolutions with masks and the full classifier (docs/design.md §2–§3). */
+        TRAINING,
+        /** Gather + grouped 1×1 + shuffle and the half-width classifier (docs/design.md §4). */
+        CONDENSED
+    }
 
     private CondenseNet() {
     }
 
+    /** A builder; {@link Builder#setConfig} is required. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The input shape for a batch of {@code batch} images. */
+    /** The NCHW input shape for a batch of {@code batch} images. */
     public static Shape inputShape(CondenseNetConfig config, long batch) {
         return new Shape(batch, config.inChannels(), config.imageSize(), config.imageSize());
     }
 
-    /** The feature extractor (everything before the classifier) of a tree built here. */
+    /**
+     * The feature extractor (everything before the classifier) of a tree built here: NCHW batch →
+     * {@code (N, finalChannels)} after global pooling and flattening.
+     */
     public static SequentialBlock features(Block root) {
         return (SequentialBlock) root.getChildren().get(0).getValue();
     }
 
-    /** The classifier of a tree built here. */
+    /** The classifier of a tree built here: {@code (N, finalChannels)} → logits {@code (N, classes)}. */
     public static Block classifier(Block root) {
         return root.getChildren().get(1).getValue();
     }
@@ -57,16 +67,24 @@ public final class CondenseNet {
         private CondenseNetConfig config;
         private Form form = Form.TRAINING;
 
+        /** The architecture to build (required). */
         public Builder setConfig(CondenseNetConfig config) {
             this.config = config;
             return this;
         }
 
+        /** {@link Form#TRAINING} (default) or {@link Form#CONDENSED}. */
         public Builder optForm(Form form) {
             this.form = form;
             return this;
         }
 
+        /**
+         * Builds the uninitialised tree; weights get {@link CondenseNetInitializer} when the block is
+         * initialised (docs/design.md §2.6).
+         *
+         * @throws IllegalStateException if no config was set
+         */
         public SequentialBlock build() {
             if (config == null) {
                 throw new IllegalStateException("CondenseNet.builder() needs setConfig(...)");

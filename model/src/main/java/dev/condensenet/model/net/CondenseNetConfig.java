@@ -5,9 +5,11 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * The architecture of a CondenseNet (spec §1): everything needed to build the training form, the
- * condensed form and to count parameters and FLOPs. Immutable; built with {@link #builder()} (required
- * {@code set*}, optional {@code opt*}) and validated on {@link Builder#build()}.
+ * The architecture of a CondenseNet (docs/design.md §2; paper, "Architecture design" and Fig. 5): everything
+ * needed to build the training form, the condensed form and to count parameters and FLOPs. Immutable; built
+ * with {@link #builder()} (required {@code set*}, optional {@code opt*}) and validated on
+ * {@link Builder#build()}, which throws {@link InvalidConfigException} for anything the network cannot realise
+ * (docs/design.md §2.4).
  */
 public final class CondenseNetConfig {
 
@@ -35,6 +37,7 @@ public final class CondenseNetConfig {
         this.stemStride = b.stemStride;
     }
 
+    /** A new, empty builder: stages, growth, input channels, image size and classes are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -54,26 +57,32 @@ public final class CondenseNetConfig {
                 .optStemStride(stemStride);
     }
 
+    /** Dense layers per block, e.g. {@code [14, 14, 14]} (a copy). */
     public int[] stages() {
         return stages.clone();
     }
 
+    /** Dense layers in block {@code block} (0-based). */
     public int stage(int block) {
         return stages[block];
     }
 
+    /** Growth rate k of each block: channels each of its layers adds (a copy). */
     public int[] growth() {
         return growth.clone();
     }
 
+    /** Growth rate k of block {@code block} (0-based), in channels. */
     public int growth(int block) {
         return growth[block];
     }
 
+    /** Number of dense blocks (transitions = blocks − 1). */
     public int blocks() {
         return stages.length;
     }
 
+    /** B: the 1×1 learned group convolution outputs {@code B·k} channels. */
     public int bottleneck() {
         return bottleneck;
     }
@@ -88,37 +97,42 @@ public final class CondenseNetConfig {
         return condenseFactor;
     }
 
+    /** Dropout probability before each learned group convolution's 1×1 conv (training only), in [0, 1). */
     public float dropout() {
         return dropout;
     }
 
+    /** Channels of the input image: 1 (gray) or 3 (RGB). */
     public int inChannels() {
         return inChannels;
     }
 
+    /** Height = width of the input, in pixels. */
     public int imageSize() {
         return imageSize;
     }
 
+    /** Number of classes = logits per image. */
     public int classes() {
         return classes;
     }
 
+    /** Stride of the 3×3 stem convolution: 1 (CIFAR, Fashion-MNIST) or 2 (ImageNet). */
     public int stemStride() {
         return stemStride;
     }
 
-    /** Stem output channels: twice the first growth rate (spec §1.4). */
+    /** Stem output channels: twice the first growth rate (docs/design.md §2.3). */
     public int stemChannels() {
         return 2 * growth[0];
     }
 
-    /** Spatial size after the stem: 3×3 conv, padding 1. */
+    /** Spatial size in pixels after the stem (3×3 conv, padding 1): {@code (S + 2 − 3)/stride + 1}. */
     public int stemOutputSize() {
         return (imageSize + 2 - 3) / stemStride + 1;
     }
 
-    /** Channels entering the classifier. */
+    /** Channels entering the classifier: stem channels + Σ stages·growth (e.g. 800 for CondenseNet-86). */
     public int finalChannels() {
         int c = stemChannels();
         for (int m = 0; m < stages.length; m++) {
@@ -172,7 +186,11 @@ public final class CondenseNetConfig {
                 condenseFactor, dropout, inChannels, imageSize, classes, stemStride);
     }
 
-    /** Builder; {@link #build()} refuses configurations the network cannot realise. */
+    /**
+     * Builder; {@link #build()} refuses configurations the network cannot realise. Required: {@link #setStages},
+     * {@link #setGrowth}, {@link #setInChannels}, {@link #setImageSize}, {@link #setClasses}. Defaults:
+     * B = 4, G = 4, C = G, no dropout, stem stride 1.
+     */
     public static final class Builder {
         private int[] stages;
         private int[] growth;
@@ -185,36 +203,43 @@ public final class CondenseNetConfig {
         private int classes = -1;
         private int stemStride = 1;
 
+        /** Dense layers per block, one value per block. */
         public Builder setStages(int... stages) {
             this.stages = stages.clone();
             return this;
         }
 
+        /** Growth rate per block (same length as the stages), in channels; multiples of G. */
         public Builder setGrowth(int... growth) {
             this.growth = growth.clone();
             return this;
         }
 
+        /** Input image channels (1 or 3). */
         public Builder setInChannels(int inChannels) {
             this.inChannels = inChannels;
             return this;
         }
 
+        /** Input height = width, in pixels. */
         public Builder setImageSize(int imageSize) {
             this.imageSize = imageSize;
             return this;
         }
 
+        /** Number of classes (at least 2). */
         public Builder setClasses(int classes) {
             this.classes = classes;
             return this;
         }
 
+        /** B, default 4. */
         public Builder optBottleneck(int bottleneck) {
             this.bottleneck = bottleneck;
             return this;
         }
 
+        /** G for the 1×1 learned group and the 3×3 group convolutions, default 4. */
         public Builder optGroups(int groups) {
             this.groups = groups;
             return this;
@@ -226,16 +251,24 @@ public final class CondenseNetConfig {
             return this;
         }
 
+        /** Dropout probability in [0, 1), default 0. */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
             return this;
         }
 
+        /** Stem stride, 1 (default) or 2. */
         public Builder optStemStride(int stemStride) {
             this.stemStride = stemStride;
             return this;
         }
 
+        /**
+         * Validates and builds (docs/design.md §2.4).
+         *
+         * @throws InvalidConfigException with a one-line message naming what to change, e.g. a layer input
+         *     width not divisible by G or C
+         */
         public CondenseNetConfig build() {
             if (stages == null || stages.length == 0) {
                 throw invalid("stages are required, e.g. --stages 14-14-14");

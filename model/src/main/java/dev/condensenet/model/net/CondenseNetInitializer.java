@@ -7,9 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 
 /**
- * The reference initialisation of weights (spec §1.6): convolutions N(0, 2/(kh·kw·out)) — He fan-out,
- * not divided by groups — and linear layers U(−1/√in, 1/√in), PyTorch's default. Biases and batch
- * norm keep DJL's zeros/ones.
+ * The initialisation of the authors' code (docs/design.md §2.6): convolution weights {@code (out, in/groups,
+ * kh, kw)} from N(0, 2/(kh·kw·out)) — He fan-out, not divided by groups — and linear weights {@code (out, in)}
+ * from U(−1/√in, 1/√in), PyTorch's default. Biases and batch norm keep DJL's zeros/ones. Throws
+ * {@link IllegalArgumentException} for a weight that is neither 4-D nor 2-D.
  */
 public final class CondenseNetInitializer implements Initializer {
 

@@ -13,9 +13,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The converted learned group convolution (spec §3.1): channel gather of R' = R·G/C inputs → BN(R') →
- * ReLU → grouped 1×1 conv (G groups) → channel shuffle. The shuffle restores the training-time
- * channel order, so the following layer needs no rearrangement.
+ * The converted learned group convolution (docs/design.md §4.1; paper, "Index layer"): channel gather of
+ * R' = R·G/C inputs → BN(R') → ReLU → grouped 1×1 conv (G groups, weight {@code (O, R'/G, 1, 1)}) → channel
+ * shuffle; NCHW {@code (N, R, H, W)} → {@code (N, O, H, W)}. The shuffle restores the training-time channel
+ * order (§4.2), so the following layer needs no rearrangement.
  */
 public final class CondensedConv extends IndexedBlock {
 
@@ -30,10 +31,12 @@ public final class CondensedConv extends IndexedBlock {
     private final Parameter convWeight;
 
     /**
+     * An uninitialised layer; its gather index is set by the {@link Converter} or loaded with the parameters.
+     *
      * @param inChannels R, the width of the incoming concatenated features
-     * @param outChannels O
+     * @param outChannels O = B·k
      * @param groups G
-     * @param condenseFactor C
+     * @param condenseFactor C (R' = R·G/C channels are gathered)
      */
     public CondensedConv(int inChannels, int outChannels, int groups, int condenseFactor) {
         super(VERSION, inChannels * groups / condenseFactor);
@@ -73,26 +76,32 @@ public final class CondensedConv extends IndexedBlock {
         conv.initialize(manager, dataType, gatheredShape);
     }
 
+    /** R, channels of the incoming features. */
     public int inChannels() {
         return inChannels;
     }
 
+    /** R' = R·G/C, channels gathered (the index length). */
     public int gatheredChannels() {
         return gathered;
     }
 
+    /** O, output channels. */
     public int outChannels() {
         return outChannels;
     }
 
+    /** G, groups of the 1×1 convolution and of the shuffle. */
     public int groups() {
         return groups;
     }
 
+    /** BN over the R' gathered channels. */
     public BatchNorm norm() {
         return norm;
     }
 
+    /** The grouped 1×1 convolution, weight {@code (O, R'/G, 1, 1)}, rows group-contiguous. */
     public Conv2d conv() {
         return conv;
     }

@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The condensed classifier (spec §3.2): keeps the half of the input features with the largest
- * summed absolute weight, {@code x[:, index]} → Linear(F/2 → K).
+ * The condensed classifier (docs/design.md §4.3): keeps the half of the input features with the largest
+ * summed absolute weight, {@code x[:, index]} → Linear(F/2 → K); {@code (N, F)} → logits {@code (N, K)}.
  */
 public final class CondensedLinear extends IndexedBlock {
 
@@ -23,6 +23,12 @@ public final class CondensedLinear extends IndexedBlock {
     private final Linear linear;
     private final Parameter linearWeight;
 
+    /**
+     * An uninitialised classifier; its index is set by the {@link Converter} or loaded with the parameters.
+     *
+     * @param inFeatures F, features entering the classifier
+     * @param classes K, logits per image
+     */
     public CondensedLinear(int inFeatures, int classes) {
         super(VERSION, keptFeatures(inFeatures));
         this.inFeatures = inFeatures;
@@ -31,7 +37,7 @@ public final class CondensedLinear extends IndexedBlock {
         this.linearWeight = linear.getParameters().get("weight");
     }
 
-    /** {@code int(F·0.5)}, as the reference's CondensingLinear(drop_rate = 0.5). */
+    /** {@code int(F·0.5)}, as the authors' CondensingLinear(drop_rate = 0.5), docs/design.md §4.3. */
     public static int keptFeatures(int inFeatures) {
         return (int) (inFeatures * 0.5);
     }
@@ -55,14 +61,17 @@ public final class CondensedLinear extends IndexedBlock {
         linear.initialize(manager, dataType, new Shape(inputShapes[0].get(0), keptFeatures(inFeatures)));
     }
 
+    /** F, features before the gather. */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /** K, number of classes. */
     public int classes() {
         return classes;
     }
 
+    /** The linear layer over the kept features, weight {@code (K, F/2)} and bias {@code (K)}. */
     public Linear linear() {
         return linear;
     }

@@ -8,15 +8,21 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Drives the condensing schedule of every {@link LearnedGroupConv} in a network from the global
- * training progress (spec §2.3). The training loop calls {@link #update(double)} before the forward
- * pass of each iteration, outside gradient recording; inference never touches the masks.
+ * Drives the condensing schedule of every {@link LearnedGroupConv} in a network from the global training
+ * progress (docs/design.md §3.3; paper, "Condensation procedure" and Fig. 4). The training loop calls
+ * {@link #update(double)} before the forward pass of each iteration, outside gradient recording; inference
+ * never touches the masks.
  */
 public final class Condenser {
 
     private final List<LearnedGroupConv> layers;
     private final int condenseFactor;
 
+    /**
+     * Collects the learned group convolutions of {@code root} in network order.
+     *
+     * @throws IllegalArgumentException if the tree has none (e.g. a condensed tree)
+     */
     public Condenser(Block root) {
         List<LearnedGroupConv> found = new ArrayList<>();
         collect(root, found);
@@ -102,11 +108,12 @@ public final class Condenser {
         return layers.stream().mapToInt(LearnedGroupConv::stage).min().orElse(0);
     }
 
+    /** Whether every layer is at stage C−1, i.e. the network can be converted. */
     public boolean isFullyCondensed() {
         return layers.stream().allMatch(LearnedGroupConv::isFullyCondensed);
     }
 
-    /** Fraction of all learned-group-conv weights that are masked out. */
+    /** Fraction of all learned-group-conv weights that are masked out, weighted by layer size. */
     public double sparsity() {
         double zeros = 0;
         double total = 0;
@@ -118,10 +125,12 @@ public final class Condenser {
         return zeros / total;
     }
 
+    /** C of the network (taken from its first layer). */
     public int condenseFactor() {
         return condenseFactor;
     }
 
+    /** The learned group convolutions in network order (unmodifiable). */
     public List<LearnedGroupConv> layers() {
         return layers;
     }

@@ -17,8 +17,10 @@ import java.util.stream.IntStream;
 
 /**
  * Converts a trained, fully condensed training-form network into the condensed inference network
- * (spec §3): a separate block tree, built from the config, whose arrays are computed from the trained
- * ones. Blocks that the two forms share (stem, 3×3 group convs, batch norms) are copied unchanged.
+ * (docs/design.md §4; paper, "Index layer"): a separate block tree, built from the config, whose arrays are
+ * computed from the trained ones. Blocks that the two forms share (stem, 3×3 group convs, batch norms) are
+ * copied unchanged; in eval mode the two forms give the same features and differ only by the condensed
+ * classifier's feature pruning (§4.3).
  */
 public final class Converter {
 
@@ -28,6 +30,13 @@ public final class Converter {
     /**
      * Builds and initialises the condensed form of {@code config} in {@code manager} and fills it from
      * {@code trained}. The trained tree must be fully condensed (every layer at stage C−1).
+     *
+     * @param trained a training-form tree of {@code config}, initialised or loaded
+     * @param config its architecture
+     * @param manager owns the condensed tree's arrays; keep {@code trained} open until this returns
+     * @return the condensed tree, initialised for NCHW input {@code (1, C, S, S)}
+     * @throws IllegalStateException if {@code trained} is not fully condensed or its structure does not match
+     *     {@code config}
      */
     public static SequentialBlock convert(SequentialBlock trained, CondenseNetConfig config, NDManager manager) {
         Condenser condenser = new Condenser(trained);
@@ -76,7 +85,7 @@ public final class Converter {
         }
     }
 
-    /** §3.1: group-major gather index, gathered BN statistics, group-contiguous grouped weight. */
+    /** docs/design.md §4.1: group-major gather index, gathered BN statistics, group-contiguous grouped weight. */
     static void convertLayer(LearnedGroupConv lgc, CondensedConv out) {
         int r = lgc.inChannels();
         int o = lgc.outChannels();
@@ -129,7 +138,7 @@ public final class Converter {
         }
     }
 
-    /** §3.2: keep the half of the features with the largest Σ_k |W[k, j]|, in ascending importance. */
+    /** docs/design.md §4.3: keep the half of the features with the largest Σ_k |W[k, j]|, in ascending importance. */
     static void convertClassifier(Linear fc, CondensedLinear out) {
         NDArray weight = fc.getParameters().get("weight").getArray();
         int classes = (int) weight.getShape().get(0);

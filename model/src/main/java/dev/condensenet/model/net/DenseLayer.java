@@ -14,9 +14,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One dense layer (spec §1.2): {@code concat(x, conv3x3(relu(bn(bottleneck(x)))))}. The bottleneck is
- * a {@link LearnedGroupConv} in the training form and a {@link CondensedConv} in the condensed form;
- * the 3×3 group convolution is shared by both forms unchanged.
+ * One dense layer (docs/design.md §2.1; paper, Fig. 1): {@code concat(x, conv3x3(relu(bn(bottleneck(x)))))},
+ * NCHW {@code (N, R, H, W)} → {@code (N, R + k, H, W)}, old channels first. The bottleneck ({@code R → B·k}) is a
+ * {@link LearnedGroupConv} in the training form and a {@link CondensedConv} in the condensed form; the 3×3 group
+ * convolution ({@code B·k → k}, padding 1, G groups, no bias) is the same in both forms.
  */
 public final class DenseLayer extends AbstractBlock {
 
@@ -28,6 +29,14 @@ public final class DenseLayer extends AbstractBlock {
     private final int inChannels;
     private final int growth;
 
+    /**
+     * A dense layer around {@code bottleneck}.
+     *
+     * @param bottleneck the 1×1 part, {@code R → B·k} channels
+     * @param inChannels R, channels of the layer input
+     * @param growth k, channels the layer adds
+     * @param groups G of the 3×3 group convolution
+     */
     public DenseLayer(Block bottleneck, int inChannels, int growth, int groups) {
         super(VERSION);
         this.inChannels = inChannels;
@@ -62,22 +71,27 @@ public final class DenseLayer extends AbstractBlock {
         conv.initialize(manager, dataType, mid);
     }
 
+    /** The 1×1 part: a {@link LearnedGroupConv} or a {@link CondensedConv}. */
     public Block bottleneck() {
         return bottleneck;
     }
 
+    /** BN over the {@code B·k} bottleneck outputs, before the 3×3 convolution. */
     public BatchNorm norm() {
         return norm;
     }
 
+    /** The 3×3 group convolution, weight {@code (k, B·k/G, 3, 3)}. */
     public Conv2d conv() {
         return conv;
     }
 
+    /** R, input channels. */
     public int inChannels() {
         return inChannels;
     }
 
+    /** k, channels added. */
     public int growth() {
         return growth;
     }

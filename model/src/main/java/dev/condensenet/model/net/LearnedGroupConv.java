@@ -20,13 +20,14 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The 1×1 learned group convolution of the training form (spec §1.2, §2): BN(R) → ReLU → optional
- * dropout → 1×1 conv with a dense weight multiplied by a fixed 0/1 mask.
+ * The 1×1 learned group convolution of the training form (docs/design.md §2.1, §3; paper, "Learned Group
+ * Convolution", Fig. 3): BN(R) → ReLU → optional dropout → 1×1 conv with a dense weight {@code W (O, R, 1, 1)}
+ * multiplied by a fixed 0/1 mask; NCHW {@code (N, R, H, W)} → {@code (N, O, H, W)}.
  *
- * <p>Output channel {@code o} belongs to learned group {@code o mod G} (strided membership, §2.2).
- * The mask, the condensing {@code stage} and {@code count} are non-trainable parameters, so they are
- * saved and loaded with the weights. Condensation is never triggered by {@code forward}: the training
- * loop calls {@link #condenseTo(int)} through the {@link Condenser}.
+ * <p>Output channel {@code o} belongs to learned group {@code o mod G} (strided membership, docs/design.md
+ * §3.2). The mask, the condensing {@code stage} and {@code count} are non-trainable parameters, so they are
+ * saved and loaded with the weights. Condensation is never triggered by {@code forward}: the training loop
+ * calls {@link #condenseTo(int)} through the {@link Condenser}.
  */
 public final class LearnedGroupConv extends AbstractBlock {
 
@@ -74,6 +75,7 @@ public final class LearnedGroupConv extends AbstractBlock {
                 .optShape(new Shape(1)).optInitializer(Initializer.ZEROS).optRequiresGrad(false).build());
     }
 
+    /** A builder; in and out channels are required, G defaults to 4 and C to G. */
     public static Builder builder() {
         return new Builder();
     }
@@ -127,10 +129,12 @@ public final class LearnedGroupConv extends AbstractBlock {
     }
 
     /**
-     * Moves to {@code targetStage} if it is beyond the current one, removing {@code floor(R/C)} more
-     * input columns per group (spec §2.3–2.4). As in the reference, skipping several stages at once
-     * still removes only one delta; per-iteration scheduling never skips.
+     * Moves to {@code targetStage} if it is beyond the current one, removing {@code floor(R/C)} more input
+     * columns per group: the weakest alive columns by L1 norm over the group's rows (docs/design.md §3.3–3.4;
+     * paper, "Condensation criterion"). As in the authors' code, skipping several stages at once still
+     * removes only one delta; per-iteration scheduling never skips. Call outside gradient recording.
      *
+     * @param targetStage the stage for the current training progress, 0 … C−1
      * @return whether the mask changed
      */
     public boolean condenseTo(int targetStage) {
@@ -180,9 +184,10 @@ public final class LearnedGroupConv extends AbstractBlock {
     }
 
     /**
-     * Group-lasso term of this layer (spec §2.5): Σ_g Σ_j sqrt(max(Σ_t (W⊙M)[g+tG, j]², 1e-6)), or
-     * {@code null} once the layer has reached its optimisation stage (C−1) and the term is zero. The
-     * result and its temporaries belong to {@code scope} (e.g. the batch's manager).
+     * Group-lasso term of this layer (docs/design.md §3.5; paper, "Group lasso"):
+     * Σ_g Σ_j sqrt(max(Σ_t (W⊙M)[g+tG, j]², 1e-6)), a scalar, or {@code null} once the layer has reached its
+     * optimisation stage (C−1) and the term is zero. The result and its temporaries belong to {@code scope}
+     * (e.g. the batch's manager, docs/design.md §8.1).
      */
     public NDArray lassoLoss(NDManager scope) {
         if (stage >= condenseFactor - 1) {
@@ -195,7 +200,7 @@ public final class LearnedGroupConv extends AbstractBlock {
                 .square().sum(new int[] {0}).maximum(1e-6f).sqrt().sum();
     }
 
-    /** Input columns still alive for each group, read from the mask row of the group's first member. */
+    /** Input columns still alive for each group (length G), read from the mask row of the group's first member. */
     public int[] aliveColumnsPerGroup() {
         float[] m = mask.getArray().toFloatArray();
         int[] alive = new int[groups];
@@ -209,7 +214,7 @@ public final class LearnedGroupConv extends AbstractBlock {
         return alive;
     }
 
-    /** Fraction of masked-out weights. */
+    /** Fraction of masked-out weights, in [0, 1 − 1/C]. */
     public double sparsity() {
         float[] m = mask.getArray().toFloatArray();
         int zeros = 0;
@@ -226,43 +231,52 @@ public final class LearnedGroupConv extends AbstractBlock {
         return stage >= condenseFactor - 1;
     }
 
+    /** Condensing stage reached, 0 … C−1 (C−1 = optimisation stage). */
     public int stage() {
         return stage;
     }
 
+    /** Input columns removed per group so far ({@code stage·floor(R/C)} in normal training). */
     public int count() {
         return count;
     }
 
+    /** R, input channels. */
     public int inChannels() {
         return inChannels;
     }
 
+    /** O = B·k, output channels. */
     public int outChannels() {
         return outChannels;
     }
 
+    /** G, learned groups. */
     public int groups() {
         return groups;
     }
 
+    /** C, the condensation factor. */
     public int condenseFactor() {
         return condenseFactor;
     }
 
+    /** BN over the R inputs (ε 1e-5, DJL momentum 0.9). */
     public BatchNorm norm() {
         return norm;
     }
 
+    /** The dense weight {@code W}, shape {@code (O, R, 1, 1)}. */
     public Parameter weight() {
         return weight;
     }
 
+    /** The 0/1 mask, shape {@code (O, R, 1, 1)}, non-trainable. */
     public Parameter mask() {
         return mask;
     }
 
-    /** Builder: {@code set*} are required. */
+    /** Builder: {@code set*} are required; G defaults to 4, C to G, dropout to 0. */
     public static final class Builder {
         private int inChannels;
         private int outChannels;
@@ -270,31 +284,42 @@ public final class LearnedGroupConv extends AbstractBlock {
         private int condenseFactor = -1;
         private float dropout;
 
+        /** R, divisible by G and C. */
         public Builder setInChannels(int inChannels) {
             this.inChannels = inChannels;
             return this;
         }
 
+        /** O, divisible by G. */
         public Builder setOutChannels(int outChannels) {
             this.outChannels = outChannels;
             return this;
         }
 
+        /** G, default 4. */
         public Builder optGroups(int groups) {
             this.groups = groups;
             return this;
         }
 
+        /** C, default G. */
         public Builder optCondenseFactor(int condenseFactor) {
             this.condenseFactor = condenseFactor;
             return this;
         }
 
+        /** Dropout probability before the 1×1 conv, training only; default 0. */
         public Builder optDropout(float dropout) {
             this.dropout = dropout;
             return this;
         }
 
+        /**
+         * Builds the layer (uninitialised; mask all ones, stage and count 0 once initialised).
+         *
+         * @throws InvalidConfigException if a channel count is not positive, R is not divisible by G and C,
+         *     or O is not divisible by G
+         */
         public LearnedGroupConv build() {
             if (inChannels <= 0 || outChannels <= 0) {
                 throw new InvalidConfigException("learned group conv needs positive in/out channels");

@@ -1,8 +1,9 @@
 package dev.condensenet.model.net;
 
 /**
- * Parameter and FLOP counts by the rules of the reference {@code measure_model} (spec §1.7), computed
- * from the config alone so that even the ImageNet presets are counted without building them.
+ * Parameter and FLOP counts by the rules of the authors' {@code measure_model} (docs/design.md §5; the counts
+ * behind the paper's tables), computed from the config alone so that even the ImageNet presets are counted
+ * without building them. FLOPs are multiply-adds for one image.
  *
  * <ul>
  *   <li>conv: {@code Cin·Cout·kh·kw·Hout·Wout / groups} multiply-adds, params = weight numel;</li>
@@ -12,17 +13,17 @@ package dev.condensenet.model.net;
  * </ul>
  *
  * @param trainParams trainable tensor elements of the training form (dense LGC weights)
- * @param trainParamsOfficial §1.7 params of the training form (LGC weights counted at 1/C)
- * @param trainFlops §1.7 multiply-adds of the training form
- * @param convertedParams trainable tensor elements of the condensed form (= its §1.7 params)
- * @param convertedFlops §1.7 multiply-adds of the condensed form
+ * @param trainParamsOfficial design.md §5 params of the training form (LGC weights counted at 1/C)
+ * @param trainFlops design.md §5 multiply-adds of the training form
+ * @param convertedParams trainable tensor elements of the condensed form (= its design.md §5 params)
+ * @param convertedFlops design.md §5 multiply-adds of the condensed form
  */
 public record ModelCounts(long trainParams, long trainParamsOfficial, long trainFlops,
                           long convertedParams, long convertedFlops) {
 
     /**
-     * Multiply-adds the masked training form really executes per image: §1.7 rules, but every learned
-     * group conv at its full dense cost (the mask saves nothing until conversion).
+     * Multiply-adds the masked training form really executes per image: design.md §5 rules, but every
+     * learned group conv at its full dense cost (the mask saves nothing until conversion).
      */
     public static long executedMaskedFlops(CondenseNetConfig config) {
         ModelCounts c = of(config);
@@ -45,7 +46,7 @@ public record ModelCounts(long trainParams, long trainParamsOfficial, long train
         return c.trainFlops() - lgcSparse + lgcDense;
     }
 
-    /** Counts both forms of the network described by {@code config}. */
+    /** Counts both forms of the network described by {@code config}; no engine or arrays needed. */
     public static ModelCounts of(CondenseNetConfig config) {
         int g = config.groups();
         int cf = config.condenseFactor();

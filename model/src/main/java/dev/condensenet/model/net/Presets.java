@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** The published configurations (spec §1.5) plus the Fashion-MNIST variants (spec §7, §9). */
+/** The published configurations plus the Fashion-MNIST variants (docs/design.md §2.5; their counts: §11). */
 public final class Presets {
 
     private static final Map<String, CondenseNetConfig> PRESETS = new LinkedHashMap<>();
@@ -48,11 +48,16 @@ public final class Presets {
                 .setInChannels(1).setImageSize(28).setClasses(10).build());
     }
 
+    /** Preset names in a fixed order: CIFAR, ImageNet, Fashion-MNIST. */
     public static Set<String> names() {
         return Collections.unmodifiableSet(PRESETS.keySet());
     }
 
-    /** The named preset; an unknown name is refused with the list of known ones. */
+    /**
+     * The named preset.
+     *
+     * @throws InvalidConfigException for an unknown name, listing the known ones
+     */
     public static CondenseNetConfig get(String name) {
         CondenseNetConfig config = PRESETS.get(name);
         if (config == null) {

@@ -19,6 +19,12 @@ import java.util.List;
 public record ModelCard(String name, CondenseNetConfig config, float[] mean, float[] std,
                         List<String> classNames, String dataset, Double accuracy, int testSamples) {
 
+    /**
+     * Validates the card and copies its arrays and list.
+     *
+     * @throws IllegalArgumentException if there is not one mean and one positive std per input channel, or
+     *     not one class name per class
+     */
     public ModelCard {
         if (mean.length != config.inChannels() || std.length != config.inChannels()) {
             throw new IllegalArgumentException("normalisation needs one mean and std per input channel ("

@@ -28,12 +28,17 @@ import java.util.List;
  */
 public final class ModelConfigJson {
 
+    /** The only {@code formatVersion} this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private ModelConfigJson() {
     }
 
+    /**
+     * The {@code config.json} text of {@code card}, pretty-printed, ending in a newline; the metrics also
+     * carry the condensed form's parameter and FLOP counts ({@link ModelCounts}).
+     */
     public static String format(ModelCard card) {
         CondenseNetConfig c = card.config();
         JsonObject arch = architecture(c);
@@ -67,7 +72,13 @@ public final class ModelConfigJson {
         return GSON.toJson(root) + "\n";
     }
 
-    /** Parses and validates; throws with a one-line message naming the bad field. */
+    /**
+     * Parses and validates.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the bad field (also for invalid JSON, a
+     *     different format version or a form other than {@code condensed})
+     * @throws dev.condensenet.model.net.InvalidConfigException if the architecture cannot be built
+     */
     public static ModelCard parse(String json) {
         JsonElement parsed;
         try {
@@ -127,7 +138,12 @@ public final class ModelConfigJson {
         return arch;
     }
 
-    /** Parses an {@code architecture} object; the builder validates it. */
+    /**
+     * Parses an {@code architecture} object; the builder validates it.
+     *
+     * @throws IllegalArgumentException if a required field is missing or not an integer
+     * @throws dev.condensenet.model.net.InvalidConfigException if the architecture cannot be built
+     */
     public static CondenseNetConfig architecture(JsonObject a) {
         return CondenseNetConfig.builder()
                 .setStages(intArray(a, "stages"))

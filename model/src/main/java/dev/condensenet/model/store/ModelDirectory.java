@@ -34,21 +34,25 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The self-describing model directory that training writes and the pipeline loads:
+ * The self-describing model directory that training writes and the pipeline loads (docs/design.md §4.4):
  *
  * <pre>
  * config.json              architecture, input shape, normalisation, class names, metrics (see {@link ModelConfigJson})
  * condensenet-0000.params  parameters of the condensed network (DJL format)
  * </pre>
  *
- * {@link #open} validates the config; {@link #loadModel} additionally checks every parameter shape
- * against the config, so a directory that is missing, truncated or inconsistent fails with one line
- * naming the problem instead of failing later inside libtorch.
+ * {@link #open} validates the config; {@link #loadReference} (and so {@link #loadModel}) additionally
+ * checks every parameter shape against the config, so a directory that is missing, truncated or
+ * inconsistent fails with one line naming the problem ({@link ModelDirectoryException}, exit code 2)
+ * instead of failing later inside libtorch.
  */
 public final class ModelDirectory {
 
+    /** Name of the model card file in the directory. */
     public static final String CONFIG_FILE = "config.json";
+    /** DJL model name prefix of the parameter file. */
     public static final String PARAMS_PREFIX = "condensenet";
+    /** The parameter file DJL writes for {@link #PARAMS_PREFIX} (epoch 0). */
     public static final String PARAMS_FILE = PARAMS_PREFIX + "-0000.params";
     /** Batch size at which {@link #loadModel(Device)} times the layer plans. */
     public static final int DEFAULT_TUNE_BATCH = 32;
@@ -61,7 +65,12 @@ public final class ModelDirectory {
         this.card = card;
     }
 
-    /** Reads and validates {@code dir/config.json} and checks that the parameter file is there. */
+    /**
+     * Reads and validates {@code dir/config.json} and checks that the parameter file is there. Does not load
+     * the parameters (no engine needed).
+     *
+     * @throws ModelDirectoryException if the directory or a file is missing or {@code config.json} is invalid
+     */
     public static ModelDirectory open(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ModelDirectoryException("model directory " + dir + " does not exist: pass --model with a "
@@ -93,7 +102,9 @@ public final class ModelDirectory {
 
     /**
      * Writes {@code condensed} (an initialised condensed-form tree of {@code card.config()}) and its
-     * card to {@code dir}, creating it if needed.
+     * card to {@code dir}, creating it if needed. The tree's arrays stay owned by the caller.
+     *
+     * @throws IOException if a file cannot be written
      */
     public static ModelDirectory write(Path dir, ModelCard card, Block condensed) throws IOException {
         Files.createDirectories(dir);
@@ -111,6 +122,9 @@ public final class ModelDirectory {
      * Writes a randomly initialised model of {@code preset}, condensed by weight magnitude and
      * converted, with identity normalisation (mean 0, std 1). For tests and benchmarks: real shapes
      * and real compute, meaningless predictions.
+     *
+     * @throws dev.condensenet.model.net.InvalidConfigException for an unknown preset
+     * @throws IOException if a file cannot be written
      */
     public static ModelDirectory writeUntrained(Path dir, String preset) throws IOException {
         CondenseNetConfig config = Presets.get(preset);
@@ -132,8 +146,11 @@ public final class ModelDirectory {
 
     /**
      * Loads the condensed network on {@code device}, compiled for inference ({@link CompiledCondenseNet}:
-     * same function, per-layer plans timed on this device). Its block maps one normalised float32 NCHW
-     * batch to logits {@code (N, classes)} in eval mode. The caller closes the model.
+     * same function, per-layer plans timed on this device; docs/design.md §7). Its block maps one
+     * normalised float32 NCHW batch {@code (N, inChannels, imageSize, imageSize)} to logits
+     * {@code (N, classes)} in eval mode. The caller closes the model.
+     *
+     * @throws ModelDirectoryException if the parameters are missing, truncated or do not match the config
      */
     public Model loadModel(Device device) {
         return loadModel(device, null, DEFAULT_TUNE_BATCH);
@@ -142,6 +159,8 @@ public final class ModelDirectory {
     /**
      * As {@link #loadModel(Device)}, every layer in {@code plan}, or with {@code plan == null} each
      * layer in the plan that was fastest at {@code tuneBatch} images.
+     *
+     * @throws ModelDirectoryException if the parameters are missing, truncated or do not match the config
      */
     public Model loadModel(Device device, LayerPlan plan, int tuneBatch) {
         Model model = loadReference(device);
@@ -158,8 +177,12 @@ public final class ModelDirectory {
     }
 
     /**
-     * Loads the converted block tree exactly as written (spec §3: gather, grouped 1×1, shuffle,
-     * concatenation), without compiling it. The caller closes the model.
+     * Loads the converted block tree exactly as written (docs/design.md §4: gather, grouped 1×1, shuffle,
+     * concatenation), without compiling it, and checks every parameter shape against the config (DJL's
+     * loader checks names and order only, §8.7). Same input and output as {@link #loadModel(Device)}. The
+     * caller closes the model.
+     *
+     * @throws ModelDirectoryException if the parameters are missing, truncated or do not match the config
      */
     public Model loadReference(Device device) {
         CondenseNetConfig config = card.config();
@@ -183,7 +206,9 @@ public final class ModelDirectory {
     /**
      * The model with a DJL image translator: resize to the input size, gray or RGB, scale to [0, 1],
      * normalise, softmax, top-5 labels. Convenient for single images; the streaming job batches raw
-     * tensors through {@link #loadModel} instead.
+     * tensors through {@link #loadModel} instead. The caller closes the model.
+     *
+     * @throws ModelDirectoryException if the parameters are missing, truncated or do not match the config
      */
     public ZooModel<Image, Classifications> loadZooModel(Device device) {
         ImageClassificationTranslator.Builder t = ImageClassificationTranslator.builder()
@@ -225,38 +250,47 @@ public final class ModelDirectory {
         }
     }
 
+    /** The directory. */
     public Path path() {
         return dir;
     }
 
+    /** What {@code config.json} says. */
     public ModelCard card() {
         return card;
     }
 
+    /** The architecture. */
     public CondenseNetConfig config() {
         return card.config();
     }
 
+    /** The model name (shown in predictions). */
     public String name() {
         return card.name();
     }
 
+    /** Input channels (1 gray, 3 RGB). */
     public int inChannels() {
         return card.config().inChannels();
     }
 
+    /** Input height = width, in pixels. */
     public int imageSize() {
         return card.config().imageSize();
     }
 
+    /** Per-channel normalisation mean for pixels in [0, 1]. */
     public float[] mean() {
         return card.mean();
     }
 
+    /** Per-channel normalisation standard deviation for pixels in [0, 1]. */
     public float[] std() {
         return card.std();
     }
 
+    /** One label per class, in class-index order. */
     public List<String> classNames() {
         return card.classNames();
     }

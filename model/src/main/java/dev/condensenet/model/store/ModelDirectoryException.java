@@ -6,10 +6,21 @@ import dev.condensenet.model.error.UserError;
 public class ModelDirectoryException extends UserError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A problem found by validation.
+     *
+     * @param message one line naming the directory or file and the problem
+     */
     public ModelDirectoryException(String message) {
         super(message);
     }
 
+    /**
+     * A problem found while reading or loading.
+     *
+     * @param message one line naming the directory or file and the problem
+     * @param cause the underlying failure (a detail; {@link UserError#oneLine} reports {@code message})
+     */
     public ModelDirectoryException(String message, Throwable cause) {
         super(message, cause);
     }

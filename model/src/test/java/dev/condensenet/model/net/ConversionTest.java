@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Spec §9 items 1, 5, 15–17: structure of both forms, equivalence, gather/shuffle, reload. */
+/** docs/design.md §11, checks 1, 5, 15–17: structure of both forms, equivalence, gather/shuffle, reload. */
 class ConversionTest {
 
     private NDManager manager;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Spec §9 items 12–14 and the persistence of mask, stage and count. */
+/** docs/design.md §11, checks 12–14, and the persistence of mask, stage and count. */
 class LearnedGroupConvTest {
 
     private NDManager manager;

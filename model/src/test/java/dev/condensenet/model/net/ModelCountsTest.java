@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Spec §9 items 2–4 and 6–11: the counts the reference code gives, from the config alone. */
+/** docs/design.md §11, checks 2–4 and 6–11: the counts the authors' code gives, from the config alone. */
 class ModelCountsTest {
 
     private static ModelCounts counts(String preset) {

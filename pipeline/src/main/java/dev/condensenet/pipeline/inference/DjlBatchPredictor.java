@@ -14,7 +14,7 @@ import java.nio.FloatBuffer;
 /**
  * One model and one {@link Predictor} per subtask. Each batch is created in its own sub-manager that
  * is closed right after the logits are read, so no intermediate of one batch outlives it (a long-lived
- * input manager would keep every activation alive and slow down by 10×, stack-notes §3). The input is
+ * input manager would keep every activation of every batch alive, docs/design.md §8.1). The input is
  * staged in one direct buffer allocated once, so a batch costs no Java-side allocation but the logits.
  *
  * <p>On a GPU every new batch shape can stall for seconds the first time, so batches are padded to a

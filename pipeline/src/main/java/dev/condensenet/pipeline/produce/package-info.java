@@ -1,7 +1,8 @@
 /**
- * Producer-side frame sources for the {@code produce} command: IDX image files and MJPEG streams split into
- * frames.
+ * Producer-side frame sources for the {@code produce} command: IDX image files (gzip or plain) read into
+ * images, and MJPEG streams split into JPEG frames.
  *
- * <p>May import: the JDK and ImageIO. Used only by {@code pipeline.cli}.
+ * <p>May import: the JDK ({@code java.io}, {@code java.awt.image}). Used only by {@code pipeline.cli}
+ * ({@code PipelineArchitectureTest}); nothing in the job graph depends on it.
  */
 package dev.condensenet.pipeline.produce;

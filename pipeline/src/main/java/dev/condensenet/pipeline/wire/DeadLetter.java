@@ -7,12 +7,21 @@ package dev.condensenet.pipeline.wire;
  * Kafka message is copied only in part, see {@link DeadLetterSerializer}.
  */
 public class DeadLetter {
+    /** The input record as it came from Kafka. */
     public FrameRecord source;
+    /** Why it was refused: one line of at most 300 characters (header {@code error}). */
     public String error;
+    /** The kind of failure, a {@code FrameError} name such as {@code CORRUPT} (header {@code error-class}). */
     public String errorClass;
 
+    /** For Flink's POJO serializer. */
     public DeadLetter() {}
 
+    /**
+     * @param source the refused record
+     * @param error the reason; whitespace runs collapse and it is cut to 300 characters
+     * @param errorClass the kind of failure
+     */
     public DeadLetter(FrameRecord source, String error, String errorClass) {
         this.source = source;
         this.error = oneLine(error);

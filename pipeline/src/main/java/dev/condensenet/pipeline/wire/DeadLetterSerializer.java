@@ -20,12 +20,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * it. So the original key, headers and value together are copied only up to {@code maxBytes} (counted as
  * Kafka lays them out, with a varint allowance per header), in that order of priority: the key (cut to
  * {@code maxBytes} if larger), each original header that still fits, then as much of the value as
- * still fits, as a prefix. Whatever was cut is named in the header {@link DeadLetter#Headers.TRUNCATED}
+ * still fits, as a prefix. Whatever was cut is named in the header {@link Headers#TRUNCATED}
  * ({@code value}, {@code headers}, {@code key}, comma-separated), and such a dead letter also carries
- * the original value's size ({@link DeadLetter#Headers.ORIGINAL_SIZE}) and SHA-256 ({@link DeadLetter#Headers.ORIGINAL_SHA256},
+ * the original value's size ({@link Headers#ORIGINAL_SIZE}) and SHA-256 ({@link Headers#ORIGINAL_SHA256},
  * lowercase hex) so that it can be matched with the original, which stays on the input topic at the
  * {@code source-*} coordinates. A dead letter within the limit is unchanged (no extra headers). The
- * headers this class adds take less than {@link #ADDED_BYTES_MAX} bytes.
+ * headers this class adds take less than {@link #ADDED_BYTES_MAX} bytes. Why the bound matters:
+ * docs/design.md §9.3.
  */
 public class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -47,12 +48,22 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Dead
     private final String topic;
     private final int maxBytes;
 
-    /** With the default limit of {@link #DEFAULT_MAX_BYTES}. */
+    /**
+     * With the default limit of {@link #DEFAULT_MAX_BYTES}.
+     *
+     * @param topic the dead-letter topic every record goes to
+     */
     public DeadLetterSerializer(String topic) {
         this(topic, DEFAULT_MAX_BYTES);
     }
 
-    /** @param maxBytes most bytes of the original key, headers and value copied into a dead letter */
+    /**
+     * With an explicit limit ({@code --dead-letter-max-bytes}).
+     *
+     * @param topic the dead-letter topic every record goes to
+     * @param maxBytes most bytes of the original key, headers and value copied into a dead letter (≥ 0)
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     */
     public DeadLetterSerializer(String topic, int maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("dead-letter max bytes must be >= 0");
@@ -106,7 +117,7 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Dead
         return new ProducerRecord<>(topic, null, null, key, value, headers);
     }
 
-    /** Lowercase hex SHA-256 of {@code bytes}, as in the {@link DeadLetter#Headers.ORIGINAL_SHA256} header. */
+    /** Lowercase hex SHA-256 of {@code bytes} (64 characters), as in the {@link Headers#ORIGINAL_SHA256} header. */
     public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

@@ -7,18 +7,27 @@ import java.nio.charset.StandardCharsets;
  * it is serialized without Kryo; headers are kept as two parallel arrays for the same reason.
  */
 public class FrameRecord {
+    /** Record key: the stream/camera id, UTF-8, or null. */
     public byte[] key;
+    /** Record value: one encoded image (any bytes; the decoder judges them), or null for a tombstone. */
     public byte[] value;
+    /** Header names in record order (repeats allowed). */
     public String[] headerNames = new String[0];
+    /** Header values, parallel to {@link #headerNames}; a null value is kept as an empty array. */
     public byte[][] headerValues = new byte[0][];
+    /** Topic the record was read from. */
     public String topic;
+    /** Partition the record was read from. */
     public int partition;
+    /** Offset of the record in its partition. */
     public long offset;
     /** Kafka record timestamp (epoch ms), the default capture time. */
     public long timestamp;
 
+    /** For Flink's POJO serializer. */
     public FrameRecord() {}
 
+    /** A record with all fields given; the arrays are kept, not copied. */
     public FrameRecord(byte[] key, byte[] value, String[] headerNames, byte[][] headerValues,
                        String topic, int partition, long offset, long timestamp) {
         this.key = key;
@@ -41,6 +50,7 @@ public class FrameRecord {
         return null;
     }
 
+    /** The last value of a header decoded as UTF-8, or null if the header is absent. */
     public String headerString(String name) {
         byte[] v = header(name);
         return v == null ? null : new String(v, StandardCharsets.UTF_8);

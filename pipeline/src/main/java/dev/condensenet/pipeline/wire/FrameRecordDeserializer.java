@@ -9,7 +9,8 @@ import org.apache.kafka.common.header.Header;
 /**
  * Keeps the whole Kafka record (key, value, headers, coordinates): decoding happens in the next step,
  * where a failure can be dead-lettered with the original bytes. Never throws, so no record can fail
- * the source; null values (tombstones) pass through and are dead-lettered downstream.
+ * the source; null values (tombstones) pass through and are dead-lettered downstream. Header values that
+ * are null become empty arrays.
  */
 public class FrameRecordDeserializer implements KafkaRecordDeserializationSchema<FrameRecord> {
     private static final long serialVersionUID = 1L;

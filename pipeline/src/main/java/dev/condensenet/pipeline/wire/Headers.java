@@ -15,9 +15,11 @@ public final class Headers {
     public static final String ERROR = "error";
     /** Dead letter: the kind of failure, a {@code FrameError} name (e.g. {@code CORRUPT}). */
     public static final String ERROR_CLASS = "error-class";
-    /** Dead letter: where the original record came from. */
+    /** Dead letter: the topic the original record came from. */
     public static final String SOURCE_TOPIC = "source-topic";
+    /** Dead letter: the partition of the original record, decimal. */
     public static final String SOURCE_PARTITION = "source-partition";
+    /** Dead letter: the offset of the original record, decimal. */
     public static final String SOURCE_OFFSET = "source-offset";
     /** Only on a dead letter that holds part of the original: what was cut ({@code value,headers,key}). */
     public static final String TRUNCATED = "truncated";
@@ -27,11 +29,13 @@ public final class Headers {
     public static final String ORIGINAL_SHA256 = "original-sha256";
 
     /**
-     * Longest {@code frame-id} header and record key accepted, in bytes. Both are copied into the
-     * prediction (header and key), whose size must not depend on the input: a huge id would make the
-     * prediction too large for its topic and fail the job instead of the frame.
+     * Longest {@code frame-id} header accepted, in bytes (UTF-8). The id and the record key are copied into
+     * the prediction (header and key), whose size must not depend on the input: a huge id would make the
+     * prediction too large for its topic and fail the job instead of the frame. Longer ones are
+     * dead-lettered as {@code BAD_HEADER}.
      */
     public static final int MAX_FRAME_ID_BYTES = 256;
+    /** Longest record key (stream id) accepted, in bytes; see {@link #MAX_FRAME_ID_BYTES}. */
     public static final int MAX_KEY_BYTES = 1024;
 
     private Headers() {

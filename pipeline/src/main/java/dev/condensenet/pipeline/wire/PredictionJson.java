@@ -9,10 +9,15 @@ import java.nio.charset.StandardCharsets;
 public final class PredictionJson {
     private PredictionJson() {}
 
+    /** The prediction as one UTF-8 JSON object (no trailing newline). */
     public static byte[] toBytes(Prediction p) {
         return write(p, new StringBuilder(256)).toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Appends the prediction's JSON to {@code sb} (strings escaped, other control characters as six-character
+     * escapes, null strings as {@code null}) and returns {@code sb}.
+     */
     public static StringBuilder write(Prediction p, StringBuilder sb) {
         sb.append("{\"stream\":");
         string(sb, p.stream);

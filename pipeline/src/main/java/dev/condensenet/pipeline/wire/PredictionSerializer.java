@@ -5,7 +5,11 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Prediction → Kafka: key = stream id (so a stream's predictions stay in order), value = JSON. */
+/**
+ * Prediction → Kafka: key = stream id as UTF-8 (so a stream's predictions stay in order; null without one),
+ * header {@code frame-id}, value = the JSON of {@link PredictionJson}. The prediction's {@code frameId} must be
+ * set (the decoder always sets it).
+ */
 public class PredictionSerializer implements KafkaRecordSerializationSchema<Prediction> {
     private static final long serialVersionUID = 1L;
 
@@ -13,6 +17,11 @@ public class PredictionSerializer implements KafkaRecordSerializationSchema<Pred
     /** One per sink writer (the task thread): reused so a prediction costs one String and its bytes. */
     private transient StringBuilder json;
 
+    /**
+     * Writes to one topic.
+     *
+     * @param topic the predictions topic every record goes to
+     */
     public PredictionSerializer(String topic) {
         this.topic = topic;
     }

@@ -3,8 +3,11 @@ package dev.condensenet.pipeline.wire;
 /** Default topic names: input frames, predictions (JSON) and dead letters; the frames topic's size limit. */
 public final class Topics {
 
+    /** Input: encoded frames. */
     public static final String FRAMES = "frames";
+    /** Output: one JSON prediction per classified frame. */
     public static final String PREDICTIONS = "predictions";
+    /** Output: frames that could not be classified, with the reason. */
     public static final String DEAD_LETTERS = "dead-letters";
 
     /**

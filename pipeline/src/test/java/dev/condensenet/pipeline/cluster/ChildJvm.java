@@ -23,7 +23,7 @@ final class ChildJvm {
 
     /**
      * What a Flink distribution's {@code lib/} holds, taken from the test classpath: Flink, its logging,
-     * and DJL (stack-notes §6). Left out: the project's own classes, the Kafka connector and clients, and
+     * and DJL (docs/design.md §9.1). Left out: the project's own classes, the Kafka connector and clients, and
      * test libraries, which the job jar must bring itself (as on a real cluster).
      */
     private static final Pattern NOT_IN_FLINK_LIB = Pattern.compile(

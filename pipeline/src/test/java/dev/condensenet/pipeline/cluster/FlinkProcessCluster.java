@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Flink session cluster as separate JVMs on 127.0.0.1, from the test classpath (stack-notes §6):
+ * A Flink session cluster as separate JVMs on 127.0.0.1, from the test classpath (docs/design.md §9.1):
  * one JobManager ({@code StandaloneSessionClusterEntrypoint}), TaskManagers ({@code TaskManagerRunner})
  * with DJL on their classpath loaded parent-first, jobs submitted with Flink's own {@code flink run}
  * client ({@code CliFrontend}) as a user would. All processes are killed on {@link #close()}.

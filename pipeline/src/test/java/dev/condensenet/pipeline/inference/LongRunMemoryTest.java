@@ -36,7 +36,7 @@ class LongRunMemoryTest {
      * Growth allowed over the second N good frames (plus N/5 bad ones). Measured here without a leak: VmRSS
      * +0.2 to +0.6 MiB (the first N: +9 to +11 MiB), heap after GC within ±0.1 MiB. With leaks put in on
      * purpose: one model input per frame (3 KB, native, outside the model's NDManager) made it +33.5 MiB and
-     * failed; a batch's arrays never freed (the NDManager trap of stack-notes §3) grows by gigabytes. A Java
+     * failed; a batch's arrays never freed (the NDManager trap of docs/design.md §8.1) grows by gigabytes. A Java
      * object of 500 bytes kept per frame exceeds the heap bound; an array a batch leaves in the model's
      * NDManager fails the array count at once.
      */

@@ -9,7 +9,7 @@ public enum Form {
     MASKED("masked"),
     /** The condensed network as it is served: the converted network compiled for inference. */
     CONDENSED("condensed"),
-    /** The converted block tree run literally (spec §3): gather, grouped 1×1, shuffle, concat. */
+    /** The converted block tree run literally (docs/design.md §4): gather, grouped 1×1, shuffle, concat. */
     REFERENCE("condensed-reference"),
     /** DenseNet-BC-like baseline: same stages and growth, ungrouped 1×1 and 3×3 convs, no condensing. */
     DENSENET("densenet");

@@ -68,7 +68,8 @@ public final class Networks {
 
     /**
      * max |logits(form) − logits(masked)| on {@code batch} random images, the masked form's classifier
-     * dropping the same features as the condensed one (spec §3.2 prunes half of them by design).
+     * dropping the same features as the condensed one (conversion prunes half of them by design,
+     * docs/design.md §4.3).
      */
     public double maxDiffFromMasked(Form form, int batch) {
         try (NDManager scratch = manager.newSubManager()) {

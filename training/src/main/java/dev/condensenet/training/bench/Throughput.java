@@ -11,7 +11,7 @@ import ai.djl.training.ParameterStore;
 /**
  * Measures eval-mode forward throughput of a block the way a serving loop runs it: the input lives in
  * a long-lived manager and is temporarily attached to a per-iteration sub-manager, so every
- * intermediate is freed right after the iteration (stack-notes §3).
+ * intermediate is freed right after the iteration (docs/design.md §8.1).
  */
 public final class Throughput {
 

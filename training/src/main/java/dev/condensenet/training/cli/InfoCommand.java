@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code info}: architecture, channel bookkeeping and the paper's parameter/FLOP counts for both forms. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show a CondenseNet's architecture and its parameter and FLOP counts (spec 1.7 rules) "
-                + "for the training and the condensed form.")
+        description = "Show a CondenseNet's architecture and its parameter and FLOP counts (counted as in the "
+                + "paper's tables) for the training and the condensed form.")
 final class InfoCommand implements Callable<Integer> {
 
     @Mixin

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code train}: the spec §4.1 recipe with condensing, then conversion and the model directory. */
+/** {@code train}: the recipe of docs/design.md §6 with condensing, then conversion and the model directory. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train CondenseNet (condensing on the schedule), convert it, evaluate the condensed model "
                 + "and write a model directory with metrics.csv, curves.png and checkpoint/.")

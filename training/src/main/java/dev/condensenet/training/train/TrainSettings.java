@@ -2,7 +2,7 @@ package dev.condensenet.training.train;
 
 /**
  * Everything that determines a training run besides the architecture; stored in every checkpoint so
- * that {@code --resume} continues with exactly the same recipe (spec §4.1).
+ * that {@code --resume} continues with exactly the same recipe (docs/design.md §6).
  *
  * @param name model name written to the model directory
  * @param dataset fashion-mnist, cifar10 or image-folder

@@ -36,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the masked CondenseNet with the recipe of spec §4.1, drives the condensing schedule from the
+ * Trains the masked CondenseNet with the recipe of docs/design.md §6, drives the condensing schedule from the
  * global progress before each iteration's forward pass, then converts, evaluates the condensed model
  * and writes the model directory. Logging, metrics, plots and checkpoints are training listeners
  * ({@link TrainingListeners}); this class only runs the loop.

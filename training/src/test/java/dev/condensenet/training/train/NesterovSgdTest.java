@@ -9,7 +9,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.condensenet.model.engine.TorchRuntime;
 import org.junit.jupiter.api.Test;
 
-/** The optimizer against its formula, and the learning-rate schedule (spec §9 item 18). */
+/** The optimizer against its formula, and the learning-rate schedule (docs/design.md §11, check 18). */
 class NesterovSgdTest {
 
     @Test
