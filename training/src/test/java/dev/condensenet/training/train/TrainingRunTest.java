@@ -95,6 +95,51 @@ class TrainingRunTest {
                 Files.readAllLines(split.resolve("metrics.csv")).size());
     }
 
+    @Test
+    void shortSchedulesJumpOverStagesAndStillCondenseFully() throws Exception {
+        // One batch per epoch: 2 epochs jump from stage 0 to 3 (three stages at once), 4 epochs go 0, 1,
+        // then 3 (two at once). Either way the last stage has sparsity 3/4 and converts.
+        ImageSet[] data = fmnist(64, 64);
+        int[][] expectedStages = {{0, 3}, {0, 1, 3, 3}};
+        for (int[] stages : expectedStages) {
+            Path out = tmp.resolve("jump" + stages.length);
+            try (TrainingRun r = run(out, settings(stages.length, 64, 3), data, null)) {
+                r.train();
+                for (int e = 0; e < stages.length; e++) {
+                    EpochStats s = r.history().get(e);
+                    assertEquals(stages[e], s.stage(), "epoch " + (e + 1));
+                    assertEquals(stages[e] / 4.0, s.sparsity(), 1e-12, "epoch " + (e + 1));
+                }
+                assertTrue(r.condenser().layersBehindTheirStage().isEmpty());
+                r.finish();
+            }
+            assertTrue(Files.isRegularFile(out.resolve(ModelDirectory.PARAMS_FILE)));
+        }
+    }
+
+    @Test
+    void resumingAcrossAStageBoundaryCondensesLikeAnUninterruptedRun() throws Exception {
+        // 4 epochs of one batch: stage 1 after epoch 2, then a jump to stage 3 in the resumed epoch 3.
+        ImageSet[] data = fmnist(64, 64);
+        TrainSettings s = settings(4, 64, 5);
+        Path straight = tmp.resolve("straight");
+        try (TrainingRun r = run(straight, s, data, null)) {
+            r.train();
+        }
+        Path split = tmp.resolve("split");
+        try (TrainingRun r = run(split, s, data, null)) {
+            r.trainUntil(2);
+            assertEquals(1, r.condenser().currentStage());
+        }
+        Checkpoint.State state = Checkpoint.read(split.resolve("checkpoint"));
+        try (TrainingRun r = run(split, state.settings(), data, state)) {
+            assertEquals(1, r.condenser().currentStage());
+            r.train();
+            assertEquals(0.75, r.condenser().sparsity(), 1e-12);
+        }
+        assertSameParameters(straight.resolve("checkpoint"), split.resolve("checkpoint"));
+    }
+
     /** Loads both checkpoints' training-form parameters and requires them to be identical. */
     private static void assertSameParameters(Path a, Path b) throws Exception {
         try (ai.djl.Model ma = ai.djl.Model.newInstance("a", Device.cpu(), "PyTorch");

@@ -1,0 +1,131 @@
+package dev.condensenet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.condensenet.model.engine.DeviceSpec;
+import dev.condensenet.model.error.UserError;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The shared flags and the one-line error contract, on a small command tree like the two jars'. */
+class OneLineErrorsTest {
+
+    @Command(name = "tool", subcommands = {Work.class, CommandLine.HelpCommand.class})
+    static final class Tool implements Runnable {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        VerboseOption verbose;
+
+        @Override
+        public void run() {
+            throw OneLineErrors.noCommand(spec.commandLine());
+        }
+    }
+
+    @Command(name = "work", mixinStandardHelpOptions = true)
+    static final class Work implements Callable<Integer> {
+        static String seen;
+        @Mixin
+        ThreadsOption threads = new ThreadsOption(1);
+        @Mixin
+        DeviceOption device;
+        @Option(names = "--count")
+        int count;
+        @Option(names = "--fail")
+        String fail;
+
+        @Override
+        public Integer call() {
+            if ("user".equals(fail)) {
+                throw new UserError("--fail user: what the user did wrong");
+            }
+            if ("bug".equals(fail)) {
+                throw new IllegalStateException("wrapped", new NullPointerException("the real cause"));
+            }
+            seen = threads.get() + " " + device.get();
+            return 0;
+        }
+    }
+
+    private record Result(int code, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = OneLineErrors.install(new CommandLine(new Tool()));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setOut(new PrintWriter(new StringWriter(), true));
+        return new Result(cl.execute(args), err.toString());
+    }
+
+    private static void assertOneLine(int code, String line, String... args) {
+        Result r = run(args);
+        assertEquals(line + System.lineSeparator(), r.err(), String.join(" ", args));
+        assertEquals(code, r.code(), String.join(" ", args));
+    }
+
+    @Test
+    void parseErrorsAreOneLineWithTheCommandToAskForHelp() {
+        assertOneLine(2, "error: Missing required parameter for option '--count' (<count>); see 'tool work --help'",
+                "work", "--count");
+        assertOneLine(2, "error: Invalid value for option '--count': 'x' is not an int; see 'tool work --help'",
+                "work", "--count", "x");
+        assertOneLine(2, "error: option '--count' (<count>) should be specified only once; see 'tool work --help'",
+                "work", "--count", "1", "--count", "2");
+        assertOneLine(2, "error: Unknown option: '--frobnicate'; see 'tool work --help'", "work", "--frobnicate");
+        assertOneLine(2, "error: choose a command: work; see 'tool --help'");
+    }
+
+    @Test
+    void sharedFlagsParseOneWayAndRefuseBadValuesInOneLine() {
+        assertEquals(0, run("work").code());
+        assertEquals("1 auto", Work.seen);
+        assertEquals(0, run("work", "--threads", "0", "--device", "gpu:2").code());
+        assertEquals("0 gpu:2", Work.seen);
+        assertOneLine(2, "error: --device tpu: use auto, cpu, gpu or gpu:N; see 'tool work --help'",
+                "work", "--device", "tpu");
+        assertOneLine(2, "error: --threads -1: use 0 (one per core) or a positive number; see 'tool work --help'",
+                "work", "--threads", "-1");
+        assertEquals(DeviceSpec.AUTO, new DeviceOption().get());
+    }
+
+    @Test
+    void verboseWorksBeforeAndAfterTheCommand() {
+        assertEquals(0, run("--verbose", "work").code());
+        assertEquals(0, run("work", "-v").code());
+        assertTrue(VerboseOption.requested("work", "--verbose"));
+        assertTrue(VerboseOption.requested("-v", "work"));
+        assertEquals(false, VerboseOption.requested("work", "--", "-v"));
+    }
+
+    @Test
+    void failuresOfTheWorkAreOneLine() {
+        assertOneLine(2, "error: --fail user: what the user did wrong", "work", "--fail", "user");
+        assertOneLine(1, "error: the real cause (--verbose shows the stack trace)", "work", "--fail", "bug");
+        Result verbose = run("work", "--fail", "bug", "--verbose");
+        assertEquals(1, verbose.code());
+        assertTrue(verbose.err().startsWith("error: the real cause" + System.lineSeparator()
+                + "java.lang.IllegalStateException: wrapped"), verbose.err());
+    }
+
+    @Test
+    void helpShowsEachCommandsThreadDefault() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = OneLineErrors.install(new CommandLine(new Tool()));
+        cl.setOut(new PrintWriter(out, true));
+        assertEquals(0, cl.execute("work", "--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help.contains("0 = one per core (default: 1)"), help);
+        assertTrue(help.contains("gpu or gpu:N (default: auto)"), help);
+    }
+}
