@@ -2,20 +2,20 @@ package dev.condensenet.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 
-/** The command-line support sits between the model and the two command lines and knows neither jar. */
+/**
+ * The command-line support sits between the model and the two command lines and knows neither jar: it may use
+ * picocli, the model's error type and device syntax, and the JDK.
+ */
+@AnalyzeClasses(packages = "dev.condensenet.cli", importOptions = ImportOption.DoNotIncludeTests.class)
 class CliSupportArchitectureTest {
 
-    @Test
-    void importsOnlyPicocliTheModelsErrorAndEngineAndTheJdk() {
-        JavaClasses cli = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.condensenet.cli");
-        classes().should().onlyDependOnClassesThat().resideInAnyPackage("dev.condensenet.cli..", "picocli..",
-                "dev.condensenet.model.error..", "dev.condensenet.model.engine..", "java..", "ai.djl")
-                .check(cli);
-    }
+    @ArchTest
+    static final ArchRule IMPORTS_ONLY_PICOCLI_AND_THE_MODELS_ERROR_AND_ENGINE = classes().should()
+            .onlyDependOnClassesThat().resideInAnyPackage("dev.condensenet.cli..", "picocli..",
+                    "dev.condensenet.model.error..", "dev.condensenet.model.engine..", "java..", "ai.djl");
 }
