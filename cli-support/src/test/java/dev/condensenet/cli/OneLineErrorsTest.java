@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** The shared flags and the one-line error contract, on a small command tree like the two jars'. */
 class OneLineErrorsTest {
 
-    @Command(name = "tool", subcommands = {Work.class, CommandLine.HelpCommand.class})
+    @Command(name = "tool", subcommands = {Work.class, Nested.class, CommandLine.HelpCommand.class})
     static final class Tool implements Runnable {
         @Spec
         CommandSpec spec;
@@ -57,6 +57,26 @@ class OneLineErrorsTest {
         }
     }
 
+    /** A flag bag like the job's options, itself a mixin of the shared mixins. */
+    static final class Options {
+        @Mixin
+        ThreadsOption threads = new ThreadsOption(1);
+        @Mixin
+        DeviceOption device;
+    }
+
+    @Command(name = "nested")
+    static final class Nested implements Callable<Integer> {
+        @Mixin
+        Options options = new Options();
+
+        @Override
+        public Integer call() {
+            Work.seen = options.threads.get() + " " + options.device.get();
+            return 0;
+        }
+    }
+
     private record Result(int code, String err) {
     }
 
@@ -83,7 +103,7 @@ class OneLineErrorsTest {
         assertOneLine(2, "error: option '--count' (<count>) should be specified only once; see 'tool work --help'",
                 "work", "--count", "1", "--count", "2");
         assertOneLine(2, "error: Unknown option: '--frobnicate'; see 'tool work --help'", "work", "--frobnicate");
-        assertOneLine(2, "error: choose a command: work; see 'tool --help'");
+        assertOneLine(2, "error: choose a command: work, nested; see 'tool --help'");
     }
 
     @Test
@@ -97,6 +117,12 @@ class OneLineErrorsTest {
         assertOneLine(2, "error: --threads -1: use 0 (one per core) or a positive number; see 'tool work --help'",
                 "work", "--threads", "-1");
         assertEquals(DeviceSpec.AUTO, new DeviceOption().get());
+        assertEquals(0, run("nested", "--device", "cpu").code());
+        assertEquals("1 cpu", Work.seen);
+        assertOneLine(2, "error: --threads -1: use 0 (one per core) or a positive number; see 'tool nested --help'",
+                "nested", "--threads", "-1");
+        assertOneLine(2, "error: --device gpu:x: expected gpu:N with a GPU number N >= 0, e.g. gpu:1; see 'tool nested "
+                + "--help'", "nested", "--device", "gpu:x");
     }
 
     @Test

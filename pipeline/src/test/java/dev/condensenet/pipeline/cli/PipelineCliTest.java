@@ -82,7 +82,7 @@ class PipelineCliTest {
         String help = cli("run", "--help").out();
         for (String flag : new String[] {"--bootstrap-servers", "--input-topic", "--output-topic", "--dlq-topic",
             "--model", "--max-batch", "--max-delay-ms", "--guarantee", "--checkpoint-interval", "--checkpoint-dir",
-            "--parallelism", "--kafka-properties", "--device", "--inference-threads"}) {
+            "--parallelism", "--kafka-properties", "--device", "--threads", "--status-interval"}) {
             assertTrue(help.contains(flag), flag);
         }
     }
