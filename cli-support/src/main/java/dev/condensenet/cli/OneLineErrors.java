@@ -75,6 +75,6 @@ public final class OneLineErrors {
     }
 
     private static String flatten(String message) {
-        return message == null ? "invalid arguments" : message.replaceAll("\\s+", " ").trim();
+        return message == null ? "invalid arguments" : UserError.oneLine(message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.cli.Flags;
 import dev.condensenet.cli.OutputPaths;
 import dev.condensenet.cli.ThreadsOption;
@@ -94,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             System.out.print(report.text());
         }
-        return report.accountedFor() ? 0 : 1;
+        return report.accountedFor() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Spec

@@ -3,6 +3,7 @@ package dev.condensenet.pipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.cli.Flags;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.Headers;
@@ -144,7 +145,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (max > 0 && read < max) {
             System.err.println("error: " + read + " of " + max + " records arrived within " + timeoutS
                     + " s without a record");
-            return 1;
+            return ExitCodes.FAILED;
         }
         return 0;
     }

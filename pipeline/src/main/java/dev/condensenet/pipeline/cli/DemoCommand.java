@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.model.engine.DeviceSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -143,9 +144,9 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!s.notSent.isEmpty()) { // every frame that did not reach the topic, with its reason
                     s.notSent.forEach(f -> System.err.println("error: " + SendResults.describe(f, Topics.FRAMES,
                             OptionalLong.of(Topics.frameRecordLimit(maxFrameBytes)), Topics.frameRecordLimit(maxFrameBytes))));
-                    return s.sendFailuresAreSetupErrors ? 2 : 1;
+                    return s.sendFailuresAreSetupErrors ? ExitCodes.USAGE : ExitCodes.FAILED;
                 }
-                return s.accountedFor() && s.duplicates == 0 ? 0 : 1;
+                return s.accountedFor() && s.duplicates == 0 ? ExitCodes.OK : ExitCodes.FAILED;
             } finally {
                 if (!client.getJobExecutionResult().isDone()) {
                     client.cancel().get();

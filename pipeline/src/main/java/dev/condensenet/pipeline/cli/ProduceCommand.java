@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.cli.Flags;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.Testdata;
@@ -162,7 +163,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         System.err.println("error: " + failed.size() + " of " + sent + " frames were not written to " + topic
                 + (reported < failed.size() ? " (" + reported + " listed above)" : " (listed above)"));
-        return results.allSetupErrors() ? 2 : 1;
+        return results.allSetupErrors() ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
 
     /** Prints failures not printed yet, up to {@link #SHOWN_FAILURES} in all; returns how many are printed. */

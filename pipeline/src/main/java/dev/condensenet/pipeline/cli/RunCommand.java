@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.cli.Flags;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.StreamingJob;
@@ -95,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             System.err.println("error: job failed: " + UserError.oneLine(e));
-            return 1;
+            return ExitCodes.FAILED;
         } finally {
             if (status != null) {
                 status.shutdownNow();

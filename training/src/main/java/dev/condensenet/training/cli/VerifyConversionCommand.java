@@ -2,6 +2,7 @@ package dev.condensenet.training.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.cli.Flags;
 import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.compiled.ConversionCheck;
@@ -72,6 +73,6 @@ final class VerifyConversionCommand implements Callable<Integer> {
                     + "max |logit diff| %.3g, max |compiled - converted| %.3g -> %s%n", config, r.steps(),
                     100 * r.sparsity(), r.maxFeatureDiff(), r.maxLogitDiff(), r.maxCompiledDiff(), ok ? "OK" : "FAILED (tolerance " + tolerance + ")");
         }
-        return ok ? 0 : 1;
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }
