@@ -74,7 +74,8 @@ public final class OneLineErrors {
                 + String.join(", ", cl.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
     }
 
+    /** picocli's message on one line, without the "Error: " some of its messages (argument groups) start with. */
     private static String flatten(String message) {
-        return message == null ? "invalid arguments" : UserError.oneLine(message);
+        return message == null ? "invalid arguments" : UserError.oneLine(message).replaceFirst("^Error: ", "");
     }
 }

@@ -43,6 +43,8 @@ class OneLineErrorsTest {
         int count;
         @Option(names = "--fail")
         String fail;
+        @CommandLine.ArgGroup(exclusive = true)
+        Either either;
 
         @Override
         public Integer call() {
@@ -55,6 +57,14 @@ class OneLineErrorsTest {
             seen = threads.get() + " " + device.get();
             return 0;
         }
+    }
+
+    /** Two flags of which one may be given (picocli's messages for groups start with "Error: "). */
+    static final class Either {
+        @Option(names = "--a")
+        String a;
+        @Option(names = "--b")
+        String b;
     }
 
     /** A flag bag like the job's options, itself a mixin of the shared mixins. */
@@ -103,6 +113,8 @@ class OneLineErrorsTest {
         assertOneLine(2, "error: option '--count' (<count>) should be specified only once; see 'tool work --help'",
                 "work", "--count", "1", "--count", "2");
         assertOneLine(2, "error: Unknown option: '--frobnicate'; see 'tool work --help'", "work", "--frobnicate");
+        assertOneLine(2, "error: --a=<a>, --b=<b> are mutually exclusive (specify only one); see 'tool work --help'",
+                "work", "--a", "1", "--b", "2");
         assertOneLine(2, "error: choose a command: work, nested; see 'tool --help'");
     }
 

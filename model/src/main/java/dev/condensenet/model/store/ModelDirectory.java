@@ -79,8 +79,8 @@ public final class ModelDirectory {
      */
     public static ModelDirectory open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ModelDirectoryException("model directory " + dir + " does not exist: pass --model with a "
-                    + "directory written by 'train' or 'condense'");
+            throw new ModelDirectoryException("model directory " + dir + (Files.exists(dir) ? " is a file"
+                    : " does not exist") + ": pass --model with a directory written by 'train' or 'condense'");
         }
         Path config = dir.resolve(CONFIG_FILE);
         String json;

@@ -119,6 +119,9 @@ class ModelDirectoryTest {
     @Test
     void missingDirectoryConfigAndParametersAreNamed() throws Exception {
         assertTrue(failure(tmp.resolve("nope")).contains("does not exist"));
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertEquals("model directory " + file + " is a file: pass --model with a directory written by 'train' or "
+                + "'condense'", failure(file));
         assertTrue(failure(damaged("noconfig", d -> delete(d.resolve(ModelDirectory.CONFIG_FILE))))
                 .contains("has no config.json"));
         assertTrue(failure(damaged("noparams", d -> delete(d.resolve(ModelDirectory.PARAMS_FILE))))
