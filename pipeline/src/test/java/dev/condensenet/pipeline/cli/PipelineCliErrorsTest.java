@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.pipeline.frames.TestImages;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,20 +35,8 @@ class PipelineCliErrorsTest {
         png = Files.write(tmp.resolve("frame.png"), TestImages.encode(TestImages.gray(28, 28, (x, y) -> x), "png"));
     }
 
-    static synchronized PipelineCliTest.Result run(Supplier<Integer> main) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = main.get();
-            return new PipelineCliTest.Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static PipelineCliTest.Result run(java.util.function.IntSupplier main) {
+        return PipelineCliTest.capture(main);
     }
 
     private static void refused(String line, String... args) {

@@ -15,6 +15,7 @@ import dev.condensenet.training.data.ImageSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,24 +76,36 @@ class TrainingRunTest {
 
     @Test
     void resumingGivesTheSameResultAsAnUninterruptedRun() throws Exception {
-        ImageSet[] data = fmnist(640, 200);
-        TrainSettings s = settings(2, 640, 7);
+        Path[] runs = straightAndResumed(fmnist(640, 200), settings(2, 640, 7), 1, r -> { }, r -> { });
+        assertSameParameters(runs[0].resolve("checkpoint"), runs[1].resolve("checkpoint"));
+        assertEquals(Files.readAllLines(runs[0].resolve("metrics.csv")).size(),
+                Files.readAllLines(runs[1].resolve("metrics.csv")).size());
+    }
+
+    /**
+     * Trains {@code s} straight through, and again stopped after epoch {@code at} and resumed from the
+     * checkpoint; {@code beforeResume} sees the run as it stops, {@code resumed} the resumed run before it trains on.
+     *
+     * @return the straight and the resumed run's output directories
+     */
+    private Path[] straightAndResumed(ImageSet[] data, TrainSettings s, int at, Consumer<TrainingRun> beforeResume,
+                                      Consumer<TrainingRun> resumed) throws Exception {
         Path straight = tmp.resolve("straight");
         try (TrainingRun r = run(straight, s, data, null)) {
             r.train();
         }
         Path split = tmp.resolve("split");
         try (TrainingRun r = run(split, s, data, null)) {
-            r.trainUntil(1);
+            r.trainUntil(at);
+            beforeResume.accept(r);
         }
         Checkpoint.State state = Checkpoint.read(split.resolve("checkpoint"));
-        assertEquals(1, state.completedEpochs());
+        assertEquals(at, state.completedEpochs());
         try (TrainingRun r = run(split, state.settings(), data, state)) {
+            resumed.accept(r);
             r.train();
         }
-        assertSameParameters(straight.resolve("checkpoint"), split.resolve("checkpoint"));
-        assertEquals(Files.readAllLines(straight.resolve("metrics.csv")).size(),
-                Files.readAllLines(split.resolve("metrics.csv")).size());
+        return new Path[] {straight, split};
     }
 
     @Test
@@ -120,24 +133,12 @@ class TrainingRunTest {
     @Test
     void resumingAcrossAStageBoundaryCondensesLikeAnUninterruptedRun() throws Exception {
         // 4 epochs of one batch: stage 1 after epoch 2, then a jump to stage 3 in the resumed epoch 3.
-        ImageSet[] data = fmnist(64, 64);
-        TrainSettings s = settings(4, 64, 5);
-        Path straight = tmp.resolve("straight");
-        try (TrainingRun r = run(straight, s, data, null)) {
-            r.train();
-        }
-        Path split = tmp.resolve("split");
-        try (TrainingRun r = run(split, s, data, null)) {
-            r.trainUntil(2);
-            assertEquals(1, r.condenser().currentStage());
-        }
-        Checkpoint.State state = Checkpoint.read(split.resolve("checkpoint"));
-        try (TrainingRun r = run(split, state.settings(), data, state)) {
-            assertEquals(1, r.condenser().currentStage());
-            r.train();
-            assertEquals(0.75, r.condenser().sparsity(), 1e-12);
-        }
-        assertSameParameters(straight.resolve("checkpoint"), split.resolve("checkpoint"));
+        Path[] runs = straightAndResumed(fmnist(64, 64), settings(4, 64, 5), 2,
+                r -> assertEquals(1, r.condenser().currentStage()),
+                r -> assertEquals(1, r.condenser().currentStage()));
+        assertSameParameters(runs[0].resolve("checkpoint"), runs[1].resolve("checkpoint"));
+        String[] epoch3 = Files.readAllLines(runs[1].resolve("metrics.csv")).get(3).split(",");
+        assertEquals(List.of("3", "3", "0.7500"), List.of(epoch3[0], epoch3[5], epoch3[6]), "epoch, stage, sparsity");
     }
 
     /** Loads both checkpoints' training-form parameters and requires them to be identical. */
