@@ -12,24 +12,13 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The shared flags and the one-line error contract, on a small command tree like the two jars'. */
 class OneLineErrorsTest {
 
     @Command(name = "tool", subcommands = {Work.class, Nested.class, CommandLine.HelpCommand.class})
-    static final class Tool implements Runnable {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        VerboseOption verbose;
-
-        @Override
-        public void run() {
-            throw OneLineErrors.noCommand(spec.commandLine());
-        }
+    static final class Tool extends RootCommand {
     }
 
     @Command(name = "work", mixinStandardHelpOptions = true)

@@ -1,12 +1,10 @@
 package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.cli.OneLineErrors;
+import dev.condensenet.cli.RootCommand;
 import dev.condensenet.cli.VerboseOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar condensenet-pipeline.jar <demo|run|produce|consume|broker|bench>}. Exit codes
@@ -18,17 +16,7 @@ import picocli.CommandLine.Spec;
         description = "Streaming CondenseNet inference: Kafka frames -> Flink (micro-batched DJL) -> Kafka predictions.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, BrokerCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
-public final class PipelineCli implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VerboseOption verbose;
-
-    @Override
-    public void run() {
-        throw OneLineErrors.noCommand(spec.commandLine());
-    }
+public final class PipelineCli extends RootCommand {
 
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -2,13 +2,11 @@ package dev.condensenet.training.cli;
 
 import dev.condensenet.cli.ExitCodes;
 import dev.condensenet.cli.OneLineErrors;
+import dev.condensenet.cli.RootCommand;
 import dev.condensenet.cli.VerboseOption;
 import dev.condensenet.training.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * Entry point of {@code condensenet-training.jar}. Exit codes ({@link ExitCodes}): 0 done, 1 the work
@@ -19,18 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Train, condense, convert, inspect and benchmark CondenseNet (DJL + PyTorch).",
         subcommands = {InfoCommand.class, VerifyConversionCommand.class, TrainCommand.class, EvalCommand.class,
                 CondenseCommand.class, SamplesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VerboseOption verbose;
-
-    @Override
-    public void run() {
-        throw OneLineErrors.noCommand(spec.commandLine());
-    }
+public final class Main extends RootCommand {
 
     public static void main(String[] args) {
         System.exit(execute(args));
