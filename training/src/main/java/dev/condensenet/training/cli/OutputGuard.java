@@ -69,8 +69,12 @@ final class OutputGuard {
         // with --force, ModelDirectory.write replaces config and parameters and removes stale parameter files
     }
 
-    /** {@code samples --out}: earlier samples ({@code labels.csv}, {@code NNNNN.png}) are refused without --force. */
-    static void samplesDirectory(Path out, boolean force, String labelsFile, String imageGlob) {
+    /**
+     * {@code samples --out}: earlier samples ({@code labels.csv}, {@code NNNNN.png}) are refused without --force.
+     *
+     * @return the earlier samples, for the command to remove (with --force) once its new ones are ready to write
+     */
+    static List<Path> samplesDirectory(Path out, boolean force, String labelsFile, String imageGlob) {
         OutputPaths.requireWritableDirectory(out, "--out");
         List<Path> found = io(() -> {
             List<Path> fs = new ArrayList<>();
@@ -84,17 +88,19 @@ final class OutputGuard {
             }
             return fs;
         });
-        if (found.isEmpty()) {
-            return;
-        }
-        if (!force) {
+        if (!found.isEmpty() && !force) {
             throw new UserError("--out " + out + " already holds samples (" + (found.size() == 1 ? "" : found.size()
                     + " files, ") + found.get(0).getFileName() + (found.size() == 1 ? "" : ", ...")
                     + "): use a new --out, or --force to replace them");
         }
+        return found;
+    }
+
+    /** Removes files an earlier run of a command left (after --force). */
+    static void remove(List<Path> files) {
         io(() -> {
-            for (Path p : found) {
-                Files.delete(p);
+            for (Path p : files) {
+                Files.deleteIfExists(p);
             }
             return null;
         });

@@ -53,9 +53,10 @@ final class SamplesCommand implements Callable<Integer> {
                 + "use fashion-mnist or cifar10");
         Flags.require(split.equals("train") || split.equals("test"), spec, "--split", "use train or test");
         Flags.require(count >= 1, spec, "--count", "must be at least 1");
-        OutputGuard.samplesDirectory(out, force, LABELS, IMAGE_GLOB);
+        List<Path> earlier = OutputGuard.samplesDirectory(out, force, LABELS, IMAGE_GLOB);
         Path dir = dataDir != null ? dataDir : kind.defaultDir();
         ImageSet images = kind.read(dir, split.equals("train"), 0, 0, null).limit(count);
+        OutputGuard.remove(earlier); // only now: a data set that cannot be read leaves the earlier samples
         Files.createDirectories(out);
         List<String> csv = new ArrayList<>();
         csv.add("file,label");

@@ -130,6 +130,11 @@ class TrainingCliRunsTest {
         assertEquals(List.of("00000.png", "00001.png", "00002.png", "labels.csv"), files(out));
         Cli.run("samples", "--count", "2", "--out", out.toString()).assertOneLine(2, "error: --out " + out
                 + " already holds samples (4 files, labels.csv, ...): use a new --out, or --force to replace them");
+        Cli.run("samples", "--count", "2", "--out", out.toString(), "--force", "--dataset", "cifar10", "--data-dir",
+                tmp.resolve("none").toString()).assertOneLine(2, "error: CIFAR-10 directory " + tmp.resolve("none")
+                + " does not exist: pass --data-dir with the binary version (data_batch_1..5.bin, test_batch.bin)");
+        assertEquals(List.of("00000.png", "00001.png", "00002.png", "labels.csv"), files(out),
+                "--force replaces the samples only once the new ones can be read");
         assertEquals(0, Cli.run("samples", "--count", "2", "--out", out.toString(), "--force").code());
         assertEquals(List.of("00000.png", "00001.png", "labels.csv"), files(out));
         assertEquals(3, Files.readAllLines(out.resolve("labels.csv")).size());
