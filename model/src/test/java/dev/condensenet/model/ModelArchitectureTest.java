@@ -35,6 +35,6 @@ class ModelArchitectureTest {
 
     @ArchTest
     static final ArchRule MODEL_KNOWS_NEITHER_TRAINING_NOR_PIPELINE = noClasses().should().dependOnClassesThat()
-            .resideInAnyPackage("dev.condensenet.training..", "dev.condensenet.pipeline..", "org.apache.flink..",
-                    "org.apache.kafka..", "picocli..", "org.jfree..", "ai.djl.basicdataset..");
+            .resideInAnyPackage("dev.condensenet.training..", "dev.condensenet.pipeline..", "dev.condensenet.cli..",
+                    "org.apache.flink..", "org.apache.kafka..", "picocli..", "org.jfree..", "ai.djl.basicdataset..");
 }

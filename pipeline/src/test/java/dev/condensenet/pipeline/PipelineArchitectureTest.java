@@ -46,7 +46,13 @@ class PipelineArchitectureTest {
             .resideInAnyPackage("dev.condensenet.pipeline.frames..", "dev.condensenet.pipeline.inference..",
                     "dev.condensenet.pipeline.wire..", "dev.condensenet.pipeline.kafka..",
                     "dev.condensenet.pipeline.job..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.condensenet.pipeline.cli..", "picocli..");
+            .should().dependOnClassesThat().resideInAnyPackage("dev.condensenet.pipeline.cli..", "picocli..",
+                    "dev.condensenet.cli..");
+
+    @ArchTest
+    static final ArchRule ONLY_THE_COMMAND_LINE_PARSES_FLAGS = noClasses().that()
+            .resideInAnyPackage("dev.condensenet.pipeline..").and().resideOutsideOfPackage("dev.condensenet.pipeline.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("picocli..", "dev.condensenet.cli..");
 
     @ArchTest
     static final ArchRule PIPELINE_NEEDS_NO_TRAINING_CODE = noClasses().should().dependOnClassesThat()

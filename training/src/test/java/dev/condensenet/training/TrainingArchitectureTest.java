@@ -36,4 +36,10 @@ class TrainingArchitectureTest {
     static final ArchRule MODEL_DOES_NOT_REACH_INTO_TRAINING = noClasses().that()
             .resideInAPackage("dev.condensenet.model..").should().dependOnClassesThat()
             .resideInAPackage("dev.condensenet.training..");
+
+    @ArchTest
+    static final ArchRule ONLY_THE_COMMAND_LINE_PARSES_FLAGS = noClasses().that()
+            .resideInAnyPackage("dev.condensenet.training.data..", "dev.condensenet.training.train..",
+                    "dev.condensenet.training.bench..")
+            .should().dependOnClassesThat().resideInAnyPackage("picocli..", "dev.condensenet.cli..");
 }

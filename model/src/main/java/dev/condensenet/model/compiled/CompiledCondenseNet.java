@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.condensenet.model.net.BatchNorms;
 import dev.condensenet.model.net.CondenseNetConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,8 +107,8 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
             }
             features = runBlock(m, features);
         }
-        NDArray n = features.getNDArrayInternal().batchNorm(features, meanF, varF, gammaF, betaF, 1, 0.9f,
-                LayerWeights.EPS, false).singletonOrThrow();
+        NDArray n = features.getNDArrayInternal().batchNorm(features, meanF, varF, gammaF, betaF, 1,
+                BatchNorms.MOMENTUM, BatchNorms.EPSILON, false).singletonOrThrow();
         features.close();
         NDArray a = n.getNDArrayInternal().relu();
         n.close();

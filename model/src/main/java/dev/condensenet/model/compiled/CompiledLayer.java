@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import dev.condensenet.model.net.BatchNorms;
 import dev.condensenet.model.net.ChannelOps;
 
 /**
@@ -80,8 +81,8 @@ final class CompiledLayer implements AutoCloseable {
         if (theta != null) {
             a = x.maximum(theta);
         } else {
-            NDArray n = x.getNDArrayInternal().batchNorm(x, mean, var, gamma, beta, 1, 0.9f, LayerWeights.EPS,
-                    false).singletonOrThrow();
+            NDArray n = x.getNDArrayInternal().batchNorm(x, mean, var, gamma, beta, 1, BatchNorms.MOMENTUM,
+                    BatchNorms.EPSILON, false).singletonOrThrow();
             a = n.getNDArrayInternal().relu();
             n.close();
         }

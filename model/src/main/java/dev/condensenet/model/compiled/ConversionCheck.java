@@ -46,19 +46,28 @@ public final class ConversionCheck {
     private ConversionCheck() {
     }
 
+    /** Fewest steps that reach the last condensing stage: it starts at half of the schedule. */
+    public static final int MIN_STEPS = 2;
+
     /**
-     * Runs the check on the CPU.
+     * Runs the check on the CPU: {@code steps} SGD steps on random NCHW batches with the schedule spread over
+     * them (the last stage starts at step {@code steps/2}; fewer steps than stages jump over stages, which
+     * condense as if passed one by one, docs/design.md §3.3), then conversion and comparison.
      *
      * @param config the architecture (keep it small: every layer is trained and compiled)
-     * @param steps SGD steps on random data; at least {@code 2·C} are taken so every stage is visited
+     * @param steps SGD steps on random data, at least {@link #MIN_STEPS}; exactly these are taken
      * @param batch images per step and per comparison
      * @param seed seed of initialisation, data and dropout
      * @return the largest differences found (expected ≤ 1e-5) and what was run
+     * @throws IllegalArgumentException if {@code steps < MIN_STEPS} or {@code batch < 1}
      */
     public static Result run(CondenseNetConfig config, int steps, int batch, long seed) {
+        if (steps < MIN_STEPS || batch < 1) {
+            throw new IllegalArgumentException("need steps >= " + MIN_STEPS + " and batch >= 1, got " + steps
+                    + " and " + batch);
+        }
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-        int cf = config.condenseFactor();
-        int total = Math.max(steps, 2 * cf);
+        int total = steps;
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             SequentialBlock net = CondenseNet.builder().setConfig(config).build();
             net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, batch));
@@ -78,7 +87,6 @@ public final class ConversionCheck {
                     sgdStep(net, sgd);
                 }
             }
-            condenser.condenseFully();
             double sparsity = condenser.sparsity();
 
             SequentialBlock condensed = Converter.convert(net, config, manager);

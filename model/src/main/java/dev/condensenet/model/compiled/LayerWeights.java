@@ -1,5 +1,7 @@
 package dev.condensenet.model.compiled;
 
+import dev.condensenet.model.net.BatchNorms;
+
 /**
  * The arrays of one condensed dense layer, rewritten for inference (pure Java, no engine). Three
  * exact rewrites, all done once at compile time:
@@ -17,8 +19,6 @@ package dev.condensenet.model.compiled;
  * training form use), {@code j = pi[c]} the same channel in the 1×1 conv's grouped output order.
  */
 final class LayerWeights {
-
-    static final float EPS = 1e-5f;
 
     final int prefix;          // R
     final int[] index;         // gathered channel per slot, length R'
@@ -50,7 +50,7 @@ final class LayerWeights {
         scale2 = new float[o];
         shift2 = new float[o];
         for (int c = 0; c < o; c++) {
-            scale2[c] = (float) (gamma2[c] / Math.sqrt((double) var2[c] + EPS));
+            scale2[c] = (float) (gamma2[c] / Math.sqrt((double) var2[c] + BatchNorms.EPSILON));
             shift2[c] = beta2[c] - mean2[c] * scale2[c];
         }
         pi = new int[o];
@@ -164,7 +164,7 @@ final class LayerWeights {
         double[] scale = new double[inputs];
         double[] theta = new double[inputs];
         for (int i = 0; i < inputs; i++) {
-            scale[i] = bn[0][i] / Math.sqrt((double) bn[3][i] + EPS);
+            scale[i] = bn[0][i] / Math.sqrt((double) bn[3][i] + BatchNorms.EPSILON);
             if (!(scale[i] > 0)) {
                 return new Pointwise(inputs, g, w, b, null, bn[0], bn[1], bn[2], bn[3]);
             }

@@ -40,7 +40,11 @@ public class UserError extends RuntimeException {
         while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.replaceAll("\\s+", " ").trim();
+        return oneLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    /** {@code text} on one line: every run of whitespace (newlines, tabs) one space, trimmed; "" for null. */
+    public static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s+", " ").trim();
     }
 }

@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
 /**
@@ -106,7 +105,7 @@ public final class CondenseNet {
                     channels += k;
                 }
             }
-            features.add(BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+            features.add(BatchNorms.create());
             features.add(Activation.reluBlock());
             features.add(Pool.globalAvgPool2dBlock());
             features.add(Blocks.batchFlattenBlock());

@@ -44,7 +44,7 @@ public final class CondensedConv extends IndexedBlock {
         this.gathered = inChannels * groups / condenseFactor;
         this.outChannels = outChannels;
         this.groups = groups;
-        this.norm = addChildBlock("norm", BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+        this.norm = addChildBlock("norm", BatchNorms.create());
         this.conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(1, 1))
                 .setFilters(outChannels).optGroups(groups).optBias(false).build());
         this.convWeight = conv.getParameters().get("weight");

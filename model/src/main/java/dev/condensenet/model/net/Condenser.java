@@ -76,11 +76,41 @@ public final class Condenser {
 
     /** Steps through all remaining stages now, e.g. to export a network that was not trained to the end. */
     public void condenseFully() {
-        for (int s = currentStage() + 1; s <= condenseFactor - 1; s++) {
-            for (LearnedGroupConv layer : layers) {
-                layer.condenseTo(s);
+        for (LearnedGroupConv layer : layers) {
+            layer.condenseTo(condenseFactor - 1);
+        }
+    }
+
+    /**
+     * The layers whose mask keeps more input columns than their stage allows: masks written by an
+     * earlier version, which removed one stage's columns when the schedule passed several stages at once.
+     * Such a network is not what its stage says, and {@link Converter} refuses it.
+     */
+    public List<LearnedGroupConv> layersBehindTheirStage() {
+        List<LearnedGroupConv> behind = new ArrayList<>();
+        for (LearnedGroupConv layer : layers) {
+            for (int alive : layer.aliveColumnsPerGroup()) {
+                if (alive != layer.expectedAliveColumns()) {
+                    behind.add(layer);
+                    break;
+                }
             }
         }
+        return behind;
+    }
+
+    /**
+     * Removes the columns of every layer in {@link #layersBehindTheirStage()} that its stage should
+     * have removed, by the importance rule of the schedule ({@link LearnedGroupConv#pruneSkippedStages()}).
+     *
+     * @return how many layers changed
+     */
+    public int pruneSkippedStages() {
+        int changed = 0;
+        for (LearnedGroupConv layer : layers) {
+            changed += layer.pruneSkippedStages() ? 1 : 0;
+        }
+        return changed;
     }
 
     /** Re-freezes every layer's mask, stage and count; call after {@code Model.load}. */

@@ -10,6 +10,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
+import dev.condensenet.model.error.UserError;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +30,8 @@ public final class Converter {
 
     /**
      * Builds and initialises the condensed form of {@code config} in {@code manager} and fills it from
-     * {@code trained}. The trained tree must be fully condensed (every layer at stage C−1).
+     * {@code trained}. The trained tree must be fully condensed: every layer at stage C−1, with exactly R/C
+     * input columns alive per group.
      *
      * @param trained a training-form tree of {@code config}, initialised or loaded
      * @param config its architecture
@@ -37,6 +39,8 @@ public final class Converter {
      * @return the condensed tree, initialised for NCHW input {@code (1, C, S, S)}
      * @throws IllegalStateException if {@code trained} is not fully condensed or its structure does not match
      *     {@code config}
+     * @throws UserError if a layer's mask keeps another number of columns than its stage allows (masks of an
+     *     earlier version that skipped stages): converting it would not give the trained network
      */
     public static SequentialBlock convert(SequentialBlock trained, CondenseNetConfig config, NDManager manager) {
         Condenser condenser = new Condenser(trained);
@@ -44,6 +48,20 @@ public final class Converter {
             throw new IllegalStateException("cannot convert: the network is at condensing stage "
                     + condenser.currentStage() + " of " + (config.condenseFactor() - 1)
                     + "; train past half of the schedule first");
+        }
+        List<LearnedGroupConv> layers = condenser.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            LearnedGroupConv l = layers.get(i);
+            int[] alive = l.aliveColumnsPerGroup();
+            for (int g = 0; g < alive.length; g++) {
+                if (alive[g] != l.expectedAliveColumns()) {
+                    throw new UserError("cannot convert learned group conv " + (i + 1) + " of " + layers.size()
+                            + " (" + l.inChannels() + "->" + l.outChannels() + " channels): group " + g + " keeps "
+                            + alive[g] + " input channels at condensing stage " + l.stage() + ", expected "
+                            + l.expectedAliveColumns() + "; its mask skipped condensing stages, so the converted "
+                            + "model would not be the trained one");
+                }
+            }
         }
         SequentialBlock condensed = CondenseNet.builder().setConfig(config)
                 .optForm(CondenseNet.Form.CONDENSED).build();
@@ -98,8 +116,12 @@ public final class Converter {
         int[] index = new int[g * perGroup];
         for (int grp = 0; grp < g; grp++) {
             int p = 0;
-            for (int j = 0; j < r && p < perGroup; j++) {
+            for (int j = 0; j < r; j++) {
                 if (mask[grp * r + j] != 0f) { // row grp is a member of group grp
+                    if (p == perGroup) {
+                        throw new IllegalStateException("group " + grp + " keeps more than " + perGroup
+                                + " input channels");
+                    }
                     index[grp * perGroup + p++] = j;
                 }
             }

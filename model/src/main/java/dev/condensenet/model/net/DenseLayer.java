@@ -42,7 +42,7 @@ public final class DenseLayer extends AbstractBlock {
         this.inChannels = inChannels;
         this.growth = growth;
         this.bottleneck = addChildBlock("bottleneck", bottleneck);
-        this.norm = addChildBlock("norm", BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+        this.norm = addChildBlock("norm", BatchNorms.create());
         this.conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(3, 3))
                 .optPadding(new Shape(1, 1)).setFilters(growth).optGroups(groups).optBias(false).build());
     }

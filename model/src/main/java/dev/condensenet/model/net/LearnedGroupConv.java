@@ -63,7 +63,7 @@ public final class LearnedGroupConv extends AbstractBlock {
                     + "→" + outChannels + " needs inputs divisible by G=" + groups + " and C="
                     + condenseFactor + " and outputs divisible by G");
         }
-        this.norm = addChildBlock("norm", BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build());
+        this.norm = addChildBlock("norm", BatchNorms.create());
         Shape shape = new Shape(outChannels, inChannels, 1, 1);
         this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
                 .optShape(shape).build());
@@ -129,21 +129,63 @@ public final class LearnedGroupConv extends AbstractBlock {
     }
 
     /**
-     * Moves to {@code targetStage} if it is beyond the current one, removing {@code floor(R/C)} more input
-     * columns per group: the weakest alive columns by L1 norm over the group's rows (docs/design.md §3.3–3.4;
-     * paper, "Condensation criterion"). As in the authors' code, skipping several stages at once still
-     * removes only one delta; per-iteration scheduling never skips. Call outside gradient recording.
+     * Moves to {@code targetStage} (at most C−1) if it is beyond the current one. Each stage passed through
+     * removes {@code R/C} more input columns per group: the weakest alive columns by L1 norm over the group's
+     * masked rows (docs/design.md §3.3–3.4; paper, "Condensation criterion"). A jump over several stages (a
+     * short run has fewer iterations than stages) therefore leaves exactly the mask those stages one by one
+     * would have left: {@code R − s·R/C} columns per group after stage {@code s}. Call outside gradient
+     * recording.
      *
      * @param targetStage the stage for the current training progress, 0 … C−1
      * @return whether the mask changed
      */
     public boolean condenseTo(int targetStage) {
-        if (targetStage <= stage) {
+        int target = Math.min(targetStage, condenseFactor - 1);
+        if (target <= stage) {
             return false;
         }
-        int delta = inChannels / condenseFactor;
         float[] w = weight.getArray().toFloatArray();
         float[] m = mask.getArray().toFloatArray();
+        int[] drop = new int[groups];
+        Arrays.fill(drop, inChannels / condenseFactor);
+        for (int s = stage + 1; s <= target; s++) {
+            dropWeakestColumns(w, m, drop);
+        }
+        setMaskAndStage(m, target);
+        return true;
+    }
+
+    /**
+     * Removes, by the same importance rule as {@link #condenseTo}, the columns a mask kept beyond what
+     * its stage allows ({@link #expectedAliveColumns()}): masks written by an earlier version that
+     * removed only one stage's columns when several stages were passed at once.
+     *
+     * @return whether the mask changed
+     */
+    public boolean pruneSkippedStages() {
+        int[] alive = aliveColumnsPerGroup();
+        int[] drop = new int[groups];
+        boolean behind = false;
+        for (int g = 0; g < groups; g++) {
+            drop[g] = Math.max(0, alive[g] - expectedAliveColumns());
+            behind |= drop[g] > 0;
+        }
+        if (!behind) {
+            return false;
+        }
+        float[] m = mask.getArray().toFloatArray();
+        dropWeakestColumns(weight.getArray().toFloatArray(), m, drop);
+        setMaskAndStage(m, stage);
+        return true;
+    }
+
+    /** Input columns per group that stage {@link #stage()} leaves alive: {@code R − stage·R/C}. */
+    public int expectedAliveColumns() {
+        return inChannels - stage * (inChannels / condenseFactor);
+    }
+
+    /** Zeroes, in every member row of group g, the {@code drop[g]} alive columns of least importance. */
+    private void dropWeakestColumns(float[] w, float[] m, int[] drop) {
         int members = outChannels / groups;
         Integer[] order = new Integer[inChannels];
         double[] importance = new double[inChannels];
@@ -167,20 +209,21 @@ public final class LearnedGroupConv extends AbstractBlock {
                 int cmp = Double.compare(importance[a], importance[c]);
                 return cmp != 0 ? cmp : Integer.compare(a, c);
             });
-            int drop = Math.min(delta, alive);
-            for (int i = 0; i < drop; i++) {
+            for (int i = 0; i < Math.min(drop[g], alive); i++) {
                 int j = order[i];
                 for (int t = 0; t < members; t++) {
                     m[(g + t * groups) * inChannels + j] = 0f;
                 }
             }
         }
+    }
+
+    private void setMaskAndStage(float[] m, int newStage) {
         Arrays2.assign(mask.getArray(), m);
-        stage = targetStage;
-        count += delta;
+        stage = newStage;
+        count = newStage * (inChannels / condenseFactor);
         Arrays2.assign(stageParam.getArray(), new float[] {stage});
         Arrays2.assign(countParam.getArray(), new float[] {count});
-        return true;
     }
 
     /**

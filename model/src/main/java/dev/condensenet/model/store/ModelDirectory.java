@@ -28,6 +28,7 @@ import dev.condensenet.model.net.Condenser;
 import dev.condensenet.model.net.Converter;
 import dev.condensenet.model.net.Presets;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,6 +55,11 @@ public final class ModelDirectory {
     public static final String PARAMS_PREFIX = "condensenet";
     /** The parameter file DJL writes for {@link #PARAMS_PREFIX} (epoch 0). */
     public static final String PARAMS_FILE = PARAMS_PREFIX + "-0000.params";
+    /**
+     * The sub-directory where a {@code train --out} directory keeps its checkpoint: a model directory
+     * that has only this is a run that has not finished.
+     */
+    public static final String TRAINING_CHECKPOINT_DIR = "checkpoint";
     /** Batch size at which {@link #loadModel(Device)} times the layer plans. */
     public static final int DEFAULT_TUNE_BATCH = 32;
 
@@ -73,14 +79,19 @@ public final class ModelDirectory {
      */
     public static ModelDirectory open(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ModelDirectoryException("model directory " + dir + " does not exist: pass --model with a "
-                    + "directory written by 'train' or 'condense'");
+            throw new ModelDirectoryException("model directory " + dir + (Files.exists(dir) ? " is a file"
+                    : " does not exist") + ": pass --model with a directory written by 'train' or 'condense'");
         }
         Path config = dir.resolve(CONFIG_FILE);
         String json;
         try {
             json = Files.readString(config);
         } catch (NoSuchFileException e) {
+            if (Files.isDirectory(dir.resolve(TRAINING_CHECKPOINT_DIR))) {
+                throw new ModelDirectoryException("model directory " + dir + " has no " + CONFIG_FILE + ": it holds "
+                        + "the checkpoint of an unfinished training run; finish it with 'train --resume " + dir
+                        + "', or condense it as it is with 'condense --checkpoint " + dir + " --out NEW_DIR --force'");
+            }
             throw new ModelDirectoryException("model directory " + dir + " has no " + CONFIG_FILE
                     + ": it was not written by 'train' or 'condense'");
         } catch (IOException e) {
@@ -102,7 +113,9 @@ public final class ModelDirectory {
 
     /**
      * Writes {@code condensed} (an initialised condensed-form tree of {@code card.config()}) and its
-     * card to {@code dir}, creating it if needed. The tree's arrays stay owned by the caller.
+     * card to {@code dir}, creating it if needed. A model directory already there is replaced: its
+     * parameter file is overwritten and any other {@code condensenet-NNNN.params} removed, so the
+     * directory holds exactly the files its config names. The tree's arrays stay owned by the caller.
      *
      * @throws IOException if a file cannot be written
      */
@@ -112,9 +125,18 @@ public final class ModelDirectory {
         // model (which closes only the model's own manager) leaves them intact.
         try (Model model = Model.newInstance(card.name(), Device.cpu(), "PyTorch")) {
             model.setBlock(condensed);
+            // DJL numbers the file after the highest epoch already in the directory unless told which
+            model.setProperty("Epoch", "0");
             model.save(dir, PARAMS_PREFIX);
         }
         Files.writeString(dir.resolve(CONFIG_FILE), ModelConfigJson.format(card));
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, PARAMS_PREFIX + "-*.params")) {
+            for (Path p : stale) {
+                if (!p.getFileName().toString().equals(PARAMS_FILE)) {
+                    Files.delete(p);
+                }
+            }
+        }
         return new ModelDirectory(dir, card);
     }
 

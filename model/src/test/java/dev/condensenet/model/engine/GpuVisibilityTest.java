@@ -18,10 +18,12 @@ class GpuVisibilityTest {
     void gpuWithoutAGpuSaysTheLoadedLibtorchIsTheCpuBuild() {
         TorchRuntime.init(1);
         assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0, "this machine has a GPU");
-        UserError e = assertThrows(UserError.class, () -> Devices.parse("gpu"));
+        UserError e = assertThrows(UserError.class, () -> DeviceSpec.parse("gpu").resolve());
         assertTrue(e.getMessage().startsWith("--device gpu: this is the CPU build of libtorch 2.7.1 (cpu"), e.getMessage());
         assertTrue(e.getMessage().contains("pytorch-native-cpu"), e.getMessage());
         assertTrue(e.getMessage().lines().count() == 1, "one line");
+        assertEquals(e.getMessage().replace("--device gpu:", "--device gpu:1:"),
+                assertThrows(UserError.class, () -> DeviceSpec.parse("gpu:1").resolve()).getMessage());
     }
 
     @Test

@@ -18,6 +18,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.condensenet.model.compiled.ConversionCheck;
 import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.error.UserError;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -125,6 +126,36 @@ class ConversionTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Converter.convert(net, config, manager));
         assertTrue(e.getMessage().contains("stage 1 of 3"), e.getMessage());
+    }
+
+    @Test
+    void convertingMasksThatSkippedStagesIsRefused() throws Exception {
+        // An earlier version's checkpoint after a jump from stage 0 to 3: stage 3, one stage's columns removed.
+        CondenseNetConfig config = Presets.get("fmnist-26");
+        SequentialBlock old = CondenseNet.builder().setConfig(config).build();
+        old.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        for (LearnedGroupConv l : new Condenser(old).layers()) {
+            l.condenseTo(1);
+            Arrays2.assign(l.getParameters().get("stage").getArray(), new float[] {3});
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        old.saveParameters(new DataOutputStream(bytes));
+        SequentialBlock net = CondenseNet.builder().setConfig(config).build();
+        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        Condenser condenser = new Condenser(net);
+        assertTrue(condenser.isFullyCondensed());
+        assertEquals(condenser.layers().size(), condenser.layersBehindTheirStage().size());
+
+        UserError e = assertThrows(UserError.class, () -> Converter.convert(net, config, manager));
+        assertEquals("cannot convert learned group conv 1 of 12 (16->32 channels): group 0 keeps 12 input channels "
+                + "at condensing stage 3, expected 4; its mask skipped condensing stages, so the converted model "
+                + "would not be the trained one", e.getMessage());
+
+        assertEquals(12, condenser.pruneSkippedStages());
+        assertEquals(0.75, condenser.sparsity(), 1e-12);
+        SequentialBlock condensed = Converter.convert(net, config, manager);
+        assertEquals(ModelCounts.of(config).convertedParams(), trainable(condensed));
     }
 
     @Test

@@ -86,6 +86,71 @@ class LearnedGroupConvTest {
     }
 
     @Test
+    void jumpingOverStagesCondensesAsTheStagesOneByOne() {
+        // Jumps of 1, 2 and 3 stages from stage 0, and 2 more from stage 1: the mask, stage, count and
+        // sparsity must equal those of the same weights condensed stage by stage.
+        int[][] jumps = {{0, 1}, {0, 2}, {0, 3}, {1, 3}};
+        for (int[] jump : jumps) {
+            LearnedGroupConv jumped = layer(32, 64);
+            LearnedGroupConv stepped = layer(32, 64);
+            float[] w = manager.randomNormal(new Shape(64, 32, 1, 1)).toFloatArray();
+            Arrays2.assign(jumped.weight().getArray(), w);
+            Arrays2.assign(stepped.weight().getArray(), w);
+            if (jump[0] > 0) {
+                jumped.condenseTo(jump[0]);
+            }
+            assertTrue(jumped.condenseTo(jump[1]));
+            for (int s = 1; s <= jump[1]; s++) {
+                stepped.condenseTo(s);
+            }
+            String what = "stage " + jump[0] + " -> " + jump[1];
+            assertArrayEquals(stepped.mask().getArray().toFloatArray(), jumped.mask().getArray().toFloatArray(), what);
+            assertEquals(jump[1], jumped.stage(), what);
+            assertEquals(jump[1] * 8, jumped.count(), what);
+            assertArrayEquals(new int[] {32 - 8 * jump[1], 32 - 8 * jump[1], 32 - 8 * jump[1], 32 - 8 * jump[1]},
+                    jumped.aliveColumnsPerGroup(), what);
+            assertEquals(jump[1] / 4.0, jumped.sparsity(), 1e-12, what);
+        }
+    }
+
+    @Test
+    void aScheduleThatJumpsToTheLastStageReachesItsFullSparsity() {
+        SequentialBlock net = CondenseNet.builder().setConfig(Presets.get("fmnist-26")).build();
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+        Condenser condenser = new Condenser(net);
+        assertEquals(3, condenser.update(0.5)); // e.g. 2 iterations in all: stage 0, then 3
+        assertEquals(0.75, condenser.sparsity(), 1e-12);
+        assertTrue(condenser.layersBehindTheirStage().isEmpty());
+    }
+
+    @Test
+    void masksThatSkippedStagesAreFoundAndPrunedByTheSameRule() throws Exception {
+        // What an earlier version wrote when the schedule jumped from stage 0 to 3: stage 3, one stage's
+        // columns removed.
+        LearnedGroupConv old = layer(16, 32);
+        old.condenseTo(1);
+        Arrays2.assign(old.getParameters().get("stage").getArray(), new float[] {3});
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        old.saveParameters(new DataOutputStream(bytes));
+        LearnedGroupConv loaded = layer(16, 32);
+        loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(3, loaded.stage());
+        assertEquals(4, loaded.expectedAliveColumns());
+        assertArrayEquals(new int[] {12, 12, 12, 12}, loaded.aliveColumnsPerGroup());
+
+        LearnedGroupConv stepped = layer(16, 32);
+        Arrays2.assign(stepped.weight().getArray(), loaded.weight().getArray().toFloatArray());
+        assertTrue(loaded.pruneSkippedStages());
+        assertArrayEquals(new int[] {4, 4, 4, 4}, loaded.aliveColumnsPerGroup());
+        assertEquals(12, loaded.count());
+        assertFalse(loaded.pruneSkippedStages());
+        // the same columns as stages 1, 2 and 3 of the same weights
+        stepped.condenseTo(1);
+        stepped.condenseTo(3);
+        assertArrayEquals(stepped.mask().getArray().toFloatArray(), loaded.mask().getArray().toFloatArray());
+    }
+
+    @Test
     void masksKeepGroupInvariantsAndNeverRevive() {
         LearnedGroupConv lgc = layer(32, 64);
         float[] previous = lgc.mask().getArray().toFloatArray();

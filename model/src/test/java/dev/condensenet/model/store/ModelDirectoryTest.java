@@ -119,10 +119,35 @@ class ModelDirectoryTest {
     @Test
     void missingDirectoryConfigAndParametersAreNamed() throws Exception {
         assertTrue(failure(tmp.resolve("nope")).contains("does not exist"));
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertEquals("model directory " + file + " is a file: pass --model with a directory written by 'train' or "
+                + "'condense'", failure(file));
         assertTrue(failure(damaged("noconfig", d -> delete(d.resolve(ModelDirectory.CONFIG_FILE))))
                 .contains("has no config.json"));
         assertTrue(failure(damaged("noparams", d -> delete(d.resolve(ModelDirectory.PARAMS_FILE))))
                 .contains("has no condensenet-0000.params"));
+    }
+
+    @Test
+    void aRunThatHasNotFinishedIsNamedWithWhatToDo() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("unfinished").resolve(ModelDirectory.TRAINING_CHECKPOINT_DIR))
+                .getParent();
+        assertEquals("model directory " + run + " has no config.json: it holds the checkpoint of an unfinished "
+                + "training run; finish it with 'train --resume " + run + "', or condense it as it is with "
+                + "'condense --checkpoint " + run + " --out NEW_DIR --force'", failure(run));
+    }
+
+    @Test
+    void writingAgainReplacesTheModelAndLeavesOnlyTheFilesTheConfigNames() throws Exception {
+        Path again = tmp.resolve("again");
+        ModelDirectory.writeUntrained(again, "fmnist-26");
+        Files.writeString(again.resolve("condensenet-0007.params"), "stale"); // e.g. from an older version
+        ModelDirectory.writeUntrained(again, "fmnist-26");
+        try (var files = Files.list(again)) {
+            assertEquals(java.util.List.of(ModelDirectory.PARAMS_FILE, ModelDirectory.CONFIG_FILE),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        ModelDirectory.open(again);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.bench;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingSettings;
@@ -33,7 +34,7 @@ public final class StreamingBench {
      * @param warmUpSeconds longest the unmeasured warm-up runs; 0 skips it
      */
     public record Settings(Path model, Path images, int frames, double seconds, List<Integer> batchSizes,
-                           int referenceBatch, List<Double> rates, long maxDelayMs, int threads, String device,
+                           int referenceBatch, List<Double> rates, long maxDelayMs, int threads, DeviceSpec device,
                            int parallelism, Duration timeout, double warmUpSeconds) {}
 
     private static final double MODEL_ONLY_MIN_SECONDS = 1.0;
@@ -53,7 +54,7 @@ public final class StreamingBench {
         DjlPredictorFactory factory;
         ai.djl.Device d;
         try {
-            factory = DjlPredictorFactory.of(s.model(), DjlPredictorFactory.parseDevice(s.device()), s.threads());
+            factory = DjlPredictorFactory.of(s.model(), s.device(), s.threads());
             factory.checkLoads(); // also fixes libtorch's thread count for this JVM, before anything else
             d = factory.resolveDevice();
         } catch (ModelDirectoryException | IllegalArgumentException | IllegalStateException e) {
@@ -134,7 +135,7 @@ public final class StreamingBench {
                 .setModel(s.model())
                 .optBatching(new BatchingSettings(batch, s.maxDelayMs()))
                 .optInferenceThreads(s.threads())
-                .optDevice(DjlPredictorFactory.parseDevice(s.device()));
+                .optDevice(s.device());
     }
 
     private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, DjlPredictorFactory factory,

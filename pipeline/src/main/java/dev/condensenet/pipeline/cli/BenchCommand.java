@@ -1,20 +1,24 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.cli.Flags;
+import dev.condensenet.cli.OutputPaths;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.pipeline.bench.BenchPlots;
 import dev.condensenet.pipeline.bench.BenchReport;
 import dev.condensenet.pipeline.bench.StreamingBench;
-import dev.condensenet.pipeline.job.StreamingJob;
-import dev.condensenet.pipeline.job.Testdata;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench}: streaming throughput and latency through the in-JVM Kafka and a local Flink (the
@@ -52,11 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-delay-ms", description = "Longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
     long maxDelayMs = 20;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE})")
-    int threads = 1;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption(1);
 
-    @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
-    String device = "auto";
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--parallelism", description = "Subtasks and input partitions; model-only runs as many "
             + "predictors concurrently (default: ${DEFAULT-VALUE})")
@@ -91,54 +95,49 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             System.out.print(report.text());
         }
-        return report.accountedFor() ? 0 : 1;
+        return report.accountedFor() ? ExitCodes.OK : ExitCodes.FAILED;
     }
+
+    @Spec
+    CommandSpec spec;
 
     /** Validates the flags: any problem is one line and exit code 2, before anything starts. */
-    StreamingBench.Settings settings() throws StreamingJob.SetupException {
+    StreamingBench.Settings settings() {
         List<Integer> batches = parseList("--batch-sizes", batchSizes, Integer::parseInt);
         List<Double> fractions = parseList("--rates", rates, Double::parseDouble);
-        require(batches.stream().allMatch(b -> b >= 1 && b <= 4096), "--batch-sizes must be 1..4096");
-        require(batches.stream().distinct().count() == batches.size(), "--batch-sizes has a repeated value");
-        require(fractions.stream().allMatch(f -> f > 0 && f <= 1), "--rates must be fractions of the peak in (0, 1]");
-        require(frames >= 1, "--frames must be >= 1");
-        require(seconds > 0 && Double.isFinite(seconds), "--seconds must be > 0");
-        require(maxDelayMs >= 1, "--max-delay-ms must be >= 1");
-        require(threads >= 1, "--threads must be >= 1");
-        require(parallelism >= 1 && parallelism <= 64, "--parallelism must be 1..64");
-        require(timeoutS >= 1, "--timeout-s must be >= 1");
-        require(warmUpS >= 0 && Double.isFinite(warmUpS), "--warm-up-s must be >= 0");
-        require(referenceBatch >= 1, "--reference-batch must be >= 1");
-        String dev = device.trim().toLowerCase(Locale.ROOT);
-        require(List.of("auto", "cpu", "gpu").contains(dev), "--device must be auto, cpu or gpu, not '" + device + "'");
+        Flags.require(batches.stream().allMatch(b -> b >= 1 && b <= 4096), spec, "--batch-sizes",
+                "every size must be in 1..4096");
+        Flags.require(batches.stream().distinct().count() == batches.size(), spec, "--batch-sizes",
+                "has a repeated value");
+        Flags.require(fractions.stream().allMatch(f -> f > 0 && f <= 1), spec, "--rates",
+                "every rate must be a fraction of the peak in (0, 1]");
+        Flags.require(frames >= 1, spec, "--frames", "must be at least 1");
+        Flags.require(seconds > 0 && Double.isFinite(seconds), spec, "--seconds", "must be positive");
+        Flags.require(maxDelayMs >= 1, spec, "--max-delay-ms", "must be at least 1");
+        Flags.require(parallelism >= 1 && parallelism <= 64, spec, "--parallelism", "must be in 1..64");
+        Flags.require(timeoutS >= 1, spec, "--timeout-s", "must be at least 1");
+        Flags.require(warmUpS >= 0 && Double.isFinite(warmUpS), spec, "--warm-up-s", "must be >= 0 (0 skips it)");
+        Flags.require(referenceBatch >= 1, spec, "--reference-batch", "must be at least 1");
         int reference = batches.contains(referenceBatch) ? referenceBatch
                 : batches.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        Path modelDir = model != null ? model : Testdata.model().orElseThrow(() -> new StreamingJob.SetupException(
-                "no model in testdata/models/: train one (see README) or pass --model DIR"));
-        Path imageDir = images != null ? images : Testdata.fashionMnistSample().orElseThrow(() ->
-                new StreamingJob.SetupException("no testdata/fashion-mnist-sample/: pass --images DIR"));
-        require(Files.isDirectory(imageDir), "image directory " + imageDir + " does not exist");
-        require(plot == null || !Files.exists(plot) || Files.isDirectory(plot), "--plot " + plot + " is not a directory");
+        Path modelDir = LocalInputs.model(model);
+        Path imageDir = LocalInputs.images(images);
+        if (plot != null) {
+            OutputPaths.requireWritableDirectory(plot, "--plot");
+        }
         return new StreamingBench.Settings(modelDir, imageDir, frames, seconds, batches, reference, fractions,
-                maxDelayMs, threads, dev, parallelism, Duration.ofSeconds(timeoutS), warmUpS);
+                maxDelayMs, threads.get(), device.get(), parallelism, Duration.ofSeconds(timeoutS), warmUpS);
     }
 
-    private static <T> List<T> parseList(String flag, String value, Function<String, T> parse)
-            throws StreamingJob.SetupException {
+    private <T> List<T> parseList(String flag, String value, Function<String, T> parse) {
         List<T> out = new ArrayList<>();
         for (String part : value.split(",")) {
             try {
                 out.add(parse.apply(part.trim()));
             } catch (NumberFormatException e) {
-                throw new StreamingJob.SetupException(flag + ": '" + part.trim() + "' is not a number");
+                Flags.require(false, spec, flag, "'" + part.trim() + "' is not a number");
             }
         }
         return out;
-    }
-
-    private static void require(boolean ok, String message) throws StreamingJob.SetupException {
-        if (!ok) {
-            throw new StreamingJob.SetupException(message);
-        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.Flags;
+import dev.condensenet.cli.OutputPaths;
 import dev.condensenet.pipeline.frames.DecoderSettings;
-import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.Topics;
@@ -16,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** A local single-node Kafka in this JVM, for trying {@code run} and {@code produce} by hand or with kcat. */
 @Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false,
@@ -44,10 +47,20 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--stop-after-s", description = "Stop after this many seconds (0: until Ctrl-C) (default: ${DEFAULT-VALUE})")
     long stopAfterS = 0;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        if (maxFrameBytes < 1) {
-            throw new StreamingJob.SetupException("--max-frame-bytes must be >= 1");
+        Flags.require(maxFrameBytes >= 1, spec, "--max-frame-bytes", "must be at least 1");
+        Flags.require(partitions >= 1, spec, "--partitions", "must be at least 1");
+        Flags.require(!topics.isEmpty() && topics.stream().noneMatch(String::isBlank), spec, "--topics",
+                "give one or more topic names");
+        Flags.require(stopAfterS >= 0, spec, "--stop-after-s", "must be >= 0 (0 = until Ctrl-C)");
+        Flags.require(port >= 0 && port <= 65535, spec, "--port", "use 1..65535, or 0 for a free one");
+        LocalInputs.requireFreePort(port, "--port");
+        if (dataDir != null) {
+            OutputPaths.requireWritableDirectory(dataDir, "--data-dir");
         }
         System.err.println("starting Kafka (KRaft, in-JVM) ...");
         EmbeddedKafka kafka = dataDir == null ? startTemp() : EmbeddedKafka.start(Files.createDirectories(dataDir),

@@ -3,7 +3,8 @@ package dev.condensenet.pipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.cli.Flags;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.Headers;
 import dev.condensenet.pipeline.wire.Topics;
@@ -27,7 +28,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Prints the job's output, predictions and dead letters, as they arrive: a reader for the wire format
@@ -68,24 +71,22 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--kafka-properties", description = "Properties file with client settings (TLS, SASL, ...)")
     Path kafkaProperties;
 
+    @Spec
+    CommandSpec spec;
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Override
     public Integer call() throws Exception {
         String isolation = isolationLevel.toLowerCase(Locale.ROOT);
-        if (!isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
-            throw new StreamingJob.SetupException("--isolation-level must be read_committed or read_uncommitted, not "
-                    + isolationLevel);
-        }
-        if (max < 0 || timeoutS < 0) {
-            throw new StreamingJob.SetupException("--max and --timeout-s must be >= 0");
-        }
+        Flags.require(isolation.equals("read_committed") || isolation.equals("read_uncommitted"), spec,
+                "--isolation-level", "use read_committed or read_uncommitted");
+        Flags.require(max >= 0, spec, "--max", "must be >= 0 (0 = no limit)");
+        Flags.require(timeoutS >= 0, spec, "--timeout-s", "must be >= 0 (0 = wait forever)");
         Properties client = KafkaClients.load(kafkaProperties);
-        try (Admin admin = KafkaClients.admin(bootstrapServers, client)) {
+        try (Admin admin = KafkaClients.admin(bootstrapServers, client)) { // KafkaSetupException: one line, exit 2
             KafkaClients.partitionCount(admin, outputTopic, Duration.ofSeconds(15));
             KafkaClients.partitionCount(admin, dlqTopic, Duration.ofSeconds(15));
-        } catch (KafkaClients.KafkaSetupException e) {
-            throw new StreamingJob.SetupException(e.getMessage());
         }
         Properties p = KafkaClients.clientProperties(bootstrapServers, client);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
@@ -144,7 +145,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (max > 0 && read < max) {
             System.err.println("error: " + read + " of " + max + " records arrived within " + timeoutS
                     + " s without a record");
-            return 1;
+            return ExitCodes.FAILED;
         }
         return 0;
     }

@@ -1,7 +1,10 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.model.engine.DeviceSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.condensenet.cli.Flags;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
@@ -10,7 +13,6 @@ import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.CheckpointSettings;
 import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
-import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
@@ -37,7 +39,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Everything in one JVM: an in-JVM Kafka, the job on a local Flink, the sample images plus a few
@@ -87,15 +91,24 @@ public final class DemoCommand implements Callable<Integer> {
         "producer allow it plus 64 KiB (default: ${DEFAULT-VALUE})"})
     int maxFrameBytes = DecoderSettings.DEFAULT_MAX_BYTES;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        if (maxFrameBytes < 1) {
-            throw new StreamingJob.SetupException("--max-frame-bytes must be >= 1");
+        Flags.require(maxFrameBytes >= 1, spec, "--max-frame-bytes", "must be at least 1");
+        Flags.require(fps >= 0 && Double.isFinite(fps), spec, "--fps", "must be >= 0 (0 = as fast as possible)");
+        Flags.require(limit >= 0, spec, "--limit", "must be >= 0 (0 = all images)");
+        Flags.require(maxBatch >= 1, spec, "--max-batch", "must be at least 1");
+        Flags.require(maxDelayMs >= 1, spec, "--max-delay-ms", "must be at least 1");
+        Flags.require(parallelism >= 1, spec, "--parallelism", "must be at least 1");
+        Flags.require(timeoutS >= 1, spec, "--timeout-s", "must be at least 1");
+        if (prometheusPort != null) {
+            Flags.require(prometheusPort >= 1 && prometheusPort <= 65535, spec, "--prometheus-port", "use 1..65535");
+            LocalInputs.requireFreePort(prometheusPort, "--prometheus-port");
         }
-        Path modelDir = model != null ? model : Testdata.model().orElseThrow(() -> new StreamingJob.SetupException(
-                "no model in testdata/models/: train one (see README) or pass --model DIR"));
-        Path imageDir = images != null ? images : Testdata.fashionMnistSample().orElseThrow(() ->
-                new StreamingJob.SetupException("no testdata/fashion-mnist-sample/: pass --images DIR"));
+        Path modelDir = LocalInputs.model(model);
+        Path imageDir = LocalInputs.images(images);
         StreamingJob.checkModel(modelDir); // before the broker and Flink start: a bad model fails in a second
         List<DemoFrames.Frame> frames = DemoFrames.load(imageDir, limit);
         Progress progress = new Progress(System.err);
@@ -109,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
             StreamingJob.Prepared job = StreamingJob.builder()
                     .setKafka(KafkaSettings.of(kafka.bootstrapServers()).withGuarantee(guarantee))
                     .setModel(modelDir)
-                    .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
+                    .optDevice(DeviceSpec.CPU)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
                     // exactly-once output is visible per checkpoint
@@ -131,9 +144,9 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!s.notSent.isEmpty()) { // every frame that did not reach the topic, with its reason
                     s.notSent.forEach(f -> System.err.println("error: " + SendResults.describe(f, Topics.FRAMES,
                             OptionalLong.of(Topics.frameRecordLimit(maxFrameBytes)), Topics.frameRecordLimit(maxFrameBytes))));
-                    return s.sendFailuresAreSetupErrors ? 2 : 1;
+                    return s.sendFailuresAreSetupErrors ? ExitCodes.USAGE : ExitCodes.FAILED;
                 }
-                return s.accountedFor() && s.duplicates == 0 ? 0 : 1;
+                return s.accountedFor() && s.duplicates == 0 ? ExitCodes.OK : ExitCodes.FAILED;
             } finally {
                 if (!client.getJobExecutionResult().isDone()) {
                     client.cancel().get();

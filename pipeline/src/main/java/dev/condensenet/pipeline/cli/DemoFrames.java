@@ -27,7 +27,7 @@ final class DemoFrames {
     static List<Frame> load(Path dir, int limit) throws Exception {
         List<Path> files = ProduceCommand.imageFiles(dir);
         if (files.isEmpty()) {
-            throw new dev.condensenet.pipeline.job.StreamingJob.SetupException("no images in " + dir);
+            throw new dev.condensenet.model.error.UserError("--images " + dir + " holds no PNG/JPEG/BMP/GIF files");
         }
         Map<String, String> labels = dev.condensenet.pipeline.job.Testdata.labels(dir);
         List<Frame> good = new ArrayList<>();

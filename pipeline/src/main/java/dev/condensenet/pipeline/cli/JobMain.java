@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.OneLineErrors;
 import dev.condensenet.pipeline.job.StreamingJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,21 +21,20 @@ public final class JobMain implements Callable<Integer> {
     JobOptions options = new JobOptions();
 
     public static void main(String[] args) {
-        int rc = new CommandLine(new JobMain()).execute(args);
+        int rc = execute(args);
         if (rc != 0) {
             System.exit(rc);
         }
     }
 
+    /** Parses and runs; every failure is one {@code error:} line with its exit code (tests call this). */
+    public static int execute(String... args) {
+        return OneLineErrors.install(new CommandLine(new JobMain())).execute(args);
+    }
+
     @Override
     public Integer call() throws Exception {
-        StreamingJob.Prepared job;
-        try {
-            job = options.toBuilder().prepare();
-        } catch (StreamingJob.SetupException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
+        StreamingJob.Prepared job = options.toBuilder().prepare(); // SetupException: one line, exit 2
         job.env().execute(StreamingJob.JOB_NAME);
         return 0;
     }

@@ -1,9 +1,10 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingSettings;
-import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.CheckpointSettings;
 import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
@@ -13,6 +14,7 @@ import dev.condensenet.pipeline.wire.Topics;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,13 +66,13 @@ public class JobOptions {
             + "passed to every Kafka client of the job")
     public Path kafkaProperties;
 
-    @Option(names = "--device", description = "auto, cpu or gpu; in a cluster the GPU index comes from "
-            + "Flink's external resource 'gpu' (default: ${DEFAULT-VALUE})")
-    public String device = "auto";
+    /** auto/gpu: in a cluster, the GPU Flink's external resource 'gpu' assigned to the TaskManager. */
+    @Mixin
+    public DeviceOption device = new DeviceOption();
 
-    @Option(names = "--inference-threads", description = "PyTorch intra-op threads per TaskManager JVM "
-            + "(default: ${DEFAULT-VALUE})")
-    public int inferenceThreads = 1;
+    /** Per TaskManager JVM: libtorch's thread pool is shared by the subtasks there. */
+    @Mixin
+    public ThreadsOption threads = new ThreadsOption(1);
 
     @Option(names = "--top-k", description = "Labels with scores per prediction (default: ${DEFAULT-VALUE})")
     public int topK = 3;
@@ -130,8 +132,8 @@ public class JobOptions {
             return StreamingJob.builder()
                     .setKafka(kafka)
                     .setModel(model)
-                    .optDevice(DjlPredictorFactory.parseDevice(device))
-                    .optInferenceThreads(inferenceThreads)
+                    .optDevice(device.get())
+                    .optInferenceThreads(threads.get())
                     .optFrameLimits(new FrameLimits(maxPixels, maxFrameBytes))
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
                     .optTopK(topK)

@@ -1,6 +1,8 @@
 package dev.condensenet.pipeline.cli;
 
-import dev.condensenet.pipeline.job.StreamingJob;
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.cli.Flags;
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
@@ -11,6 +13,7 @@ import dev.condensenet.pipeline.wire.Headers;
 import dev.condensenet.pipeline.wire.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,7 +33,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Publishes frames to the input topic in the pipeline's wire format. */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
@@ -79,6 +84,8 @@ public final class ProduceCommand implements Callable<Integer> {
         "producer's max.request.size allows it plus 64 KiB; larger MJPEG frames are refused (default: ${DEFAULT-VALUE})"})
     int maxFrameBytes = 8 * 1024 * 1024;
 
+    private static final String IDX_HINT = "give an IDX image file such as t10k-images-idx3-ubyte.gz";
+
     /** Failures listed one by one; beyond, only counted. */
     static final int SHOWN_FAILURES = 20;
 
@@ -96,21 +103,25 @@ public final class ProduceCommand implements Callable<Integer> {
         void close() throws IOException;
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Flags.require(maxFrameBytes >= 1, spec, "--max-frame-bytes", "must be at least 1");
+        Flags.require(fps >= 0 && Double.isFinite(fps), spec, "--fps", "must be >= 0 (0 = as fast as possible)");
+        Flags.require(limit >= 0, spec, "--limit", "must be >= 0 (0 = no limit)");
+        Flags.require(!(loop && "-".equals(source.mjpeg)), spec, "--loop", "cannot replay stdin (--mjpeg -)");
         Properties client = KafkaClients.load(kafkaProperties);
+        // The frames are checked before the broker: a missing or wrong file is one line, without a broker.
+        FrameSource first = open();
         OptionalLong topicLimit;
         try (Admin admin = KafkaClients.admin(bootstrapServers, client)) {
             KafkaClients.partitionCount(admin, topic, Duration.ofSeconds(15));
             topicLimit = KafkaClients.maxMessageBytes(admin, topic, Duration.ofSeconds(15));
-        } catch (KafkaClients.KafkaSetupException e) {
-            throw new StreamingJob.SetupException(e.getMessage());
-        }
-        if (maxFrameBytes < 1) {
-            throw new StreamingJob.SetupException("--max-frame-bytes must be >= 1");
-        }
-        if (source.mjpeg != null && source.mjpeg.equals("-") && loop) {
-            throw new StreamingJob.SetupException("--loop cannot replay stdin");
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
         }
         long sent = 0;
         Progress progress = new Progress(System.err);
@@ -120,8 +131,10 @@ public final class ProduceCommand implements Callable<Integer> {
         long maxRequestSize;
         try (FrameProducer producer = new FrameProducer(bootstrapServers, client, topic, maxFrameBytes)) {
             maxRequestSize = producer.maxRequestSize();
+            FrameSource next = first;
             do {
-                try (FrameSource frames = open()) {
+                try (FrameSource frames = next != null ? next : open()) {
+                    next = null;
                     long total = limit > 0 ? (frames.size() < 0 || loop ? limit : Math.min(limit, frames.size()))
                             : (loop ? -1 : frames.size());
                     for (Frame f = frames.next(); f != null && (limit == 0 || sent < limit); f = frames.next()) {
@@ -150,7 +163,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         System.err.println("error: " + failed.size() + " of " + sent + " frames were not written to " + topic
                 + (reported < failed.size() ? " (" + reported + " listed above)" : " (listed above)"));
-        return results.allSetupErrors() ? 2 : 1;
+        return results.allSetupErrors() ? ExitCodes.USAGE : ExitCodes.FAILED;
     }
 
     /** Prints failures not printed yet, up to {@link #SHOWN_FAILURES} in all; returns how many are printed. */
@@ -173,17 +186,44 @@ public final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    private FrameSource open() throws IOException, StreamingJob.SetupException {
+    /** {@code file} exists as a readable file; otherwise one line naming the flag. */
+    private static Path readable(Path file, String flag) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(flag + " " + file + (Files.isDirectory(file) ? " is a directory" : " does not exist")
+                    + ": give a file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new UserError(flag + " " + file + " is not readable");
+        }
+        return file;
+    }
+
+    private FrameSource open() throws IOException {
         if (source.images != null) {
             return images(source.images);
         }
         if (source.idx != null) {
-            IdxImages idx = new IdxImages(source.idx);
+            IdxImages idx;
+            try {
+                idx = new IdxImages(readable(source.idx, "--idx"));
+            } catch (EOFException e) {
+                throw new UserError("--idx " + source.idx + " is shorter than an IDX header: " + IDX_HINT);
+            } catch (IOException e) { // not IDX (IdxImages names the file and the magic), or not gzip
+                String m = String.valueOf(e.getMessage());
+                throw new UserError((m.startsWith(source.idx.toString()) ? "--idx " + m
+                        : "--idx " + source.idx + " cannot be read (" + m + ")") + ": " + IDX_HINT);
+            }
             return new FrameSource() {
                 int n;
 
                 public Frame next() throws IOException {
-                    BufferedImage img = idx.next();
+                    BufferedImage img;
+                    try {
+                        img = idx.next();
+                    } catch (EOFException e) {
+                        throw new UserError("--idx " + source.idx + " is truncated: image " + n + " of "
+                                + idx.count() + " is incomplete", e);
+                    }
                     return img == null ? null : new Frame(png(img), null, source.idx.getFileName() + " #" + (n++));
                 }
 
@@ -196,13 +236,34 @@ public final class ProduceCommand implements Callable<Integer> {
                 }
             };
         }
-        InputStream in = source.mjpeg.equals("-") ? System.in : Files.newInputStream(Path.of(source.mjpeg));
+        boolean stdin = source.mjpeg.equals("-");
+        InputStream in = stdin ? System.in : Files.newInputStream(readable(Path.of(source.mjpeg), "--mjpeg"));
         MjpegSplitter splitter = new MjpegSplitter(in, maxFrameBytes);
+        // read ahead one frame: a file that holds none (e.g. a PNG) is refused before anything is sent
+        byte[] head;
+        try {
+            head = splitter.next();
+        } catch (IOException e) {
+            in.close();
+            throw mjpegError(e, 0);
+        }
+        if (head == null) {
+            if (!stdin) {
+                in.close();
+            }
+            throw new UserError("--mjpeg " + source.mjpeg + " holds no JPEG frame: give an MJPEG stream (JPEG "
+                    + "images back to back, e.g. ffmpeg -i clip.mp4 -f mjpeg -), or --images for image files");
+        }
         return new FrameSource() {
             int n;
 
             public Frame next() throws IOException {
-                byte[] jpeg = splitter.next();
+                byte[] jpeg;
+                try {
+                    jpeg = n == 0 ? head : splitter.next();
+                } catch (IOException e) {
+                    throw mjpegError(e, n);
+                }
                 return jpeg == null ? null : new Frame(jpeg, null, "MJPEG frame " + (n++));
             }
 
@@ -218,13 +279,21 @@ public final class ProduceCommand implements Callable<Integer> {
         };
     }
 
-    static FrameSource images(Path dir) throws IOException, StreamingJob.SetupException {
+    /** A damaged MJPEG stream, or a frame over --max-frame-bytes, after {@code frames} good frames. */
+    private UserError mjpegError(IOException e, int frames) {
+        String m = String.valueOf(e.getMessage());
+        return new UserError("--mjpeg " + source.mjpeg + ", after " + frames + " frame(s): " + m
+                + (m.contains("larger than") ? " (raise --max-frame-bytes to send it)" : ""), e);
+    }
+
+    static FrameSource images(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new StreamingJob.SetupException("image directory " + dir + " does not exist");
+            throw new UserError("--images " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                    + ": pass a directory of PNG/JPEG/BMP/GIF files");
         }
         List<Path> files = imageFiles(dir);
         if (files.isEmpty()) {
-            throw new StreamingJob.SetupException("no PNG/JPEG/BMP/GIF files in " + dir);
+            throw new UserError("--images " + dir + " holds no PNG/JPEG/BMP/GIF files");
         }
         Map<String, String> labels = Testdata.labels(dir);
         return new FrameSource() {

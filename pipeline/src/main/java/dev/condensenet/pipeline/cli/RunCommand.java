@@ -1,18 +1,25 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.cli.Flags;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.job.StreamingJob;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The streaming job against a real Kafka, on a local Flink (MiniCluster) in this JVM. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -31,10 +38,29 @@ public final class RunCommand implements Callable<Integer> {
             + "http://<host>:PORT/metrics (local Flink only; a cluster configures its own reporter)")
     Integer prometheusPort;
 
+    @Option(names = "--status-interval", paramLabel = "SECONDS", description = "Print a status line (frames in, "
+            + "predictions, dead letters, frames/s, mean batch, p99 latency) this often on stderr; 0: never "
+            + "(default: ${DEFAULT-VALUE})")
+    long statusIntervalS = 10;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        Flags.require(stopAfterS >= 0, spec, "--stop-after-s", "must be >= 0 (0 = until Ctrl-C)");
+        Flags.require(statusIntervalS >= 0, spec, "--status-interval", "must be >= 0 (0 = no status lines)");
+        Configuration flink = new Configuration();
+        if (prometheusPort != null) {
+            Flags.require(prometheusPort >= 1 && prometheusPort <= 65535, spec, "--prometheus-port", "use 1..65535");
+            LocalInputs.requireFreePort(prometheusPort, "--prometheus-port");
+            flink.addAll(StreamingJob.prometheus(prometheusPort));
+        }
+        if (statusIntervalS > 0) {
+            StatusMetrics.configure(flink);
+        }
         StreamingJob.Prepared job = options.toBuilder()
-                .optFlinkConfiguration(prometheusPort == null ? new Configuration() : StreamingJob.prometheus(prometheusPort))
+                .optFlinkConfiguration(flink)
                 .optLoadModelHere(true)
                 .prepare(); // SetupException → exit 2
         System.err.printf("model %s (%dx%dx%d, %d classes), parallelism %d, %s; %s -> %s, dead letters -> %s. "
@@ -46,6 +72,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("metrics: http://127.0.0.1:" + prometheusPort + "/metrics");
         }
         JobClient client = job.env().executeAsync(StreamingJob.JOB_NAME);
+        ScheduledExecutorService status = statusIntervalS > 0 ? statusLines(statusIntervalS) : null;
         AtomicBoolean stopping = new AtomicBoolean();
         CompletableFuture<?> result = client.getJobExecutionResult();
         Thread hook = new Thread(() -> cancel(client, stopping, result), "stop-job");
@@ -55,6 +82,9 @@ public final class RunCommand implements Callable<Integer> {
                 try {
                     result.get(stopAfterS, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
+                    if (status != null) {
+                        status.shutdownNow(); // the job's metrics go with it
+                    }
                     cancel(client, stopping, result);
                 }
             }
@@ -66,12 +96,30 @@ public final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             System.err.println("error: job failed: " + UserError.oneLine(e));
-            return 1;
+            return ExitCodes.FAILED;
         } finally {
+            if (status != null) {
+                status.shutdownNow();
+            }
             if (!stopping.get()) {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+    }
+
+    /** A status line every {@code seconds} on stderr, from the job's metrics in this JVM ({@link StatusMetrics}). */
+    private static ScheduledExecutorService statusLines(long seconds) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "status-lines");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<StatusMetrics.Snapshot> last = new AtomicReference<>(StatusMetrics.Snapshot.now());
+        timer.scheduleAtFixedRate(() -> {
+            StatusMetrics.Snapshot now = StatusMetrics.Snapshot.now();
+            System.err.println(now.line(last.getAndSet(now), StatusMetrics.p99("latencyMs")));
+        }, seconds, seconds, TimeUnit.SECONDS);
+        return timer;
     }
 
     private static void cancel(JobClient client, AtomicBoolean stopping, CompletableFuture<?> result) {

@@ -3,6 +3,7 @@
  * validates flags, then calls the packages below; bad usage or setup ends as one {@code error:} line and exit
  * code 2.
  *
- * <p>May import: everything in the pipeline and model modules. Nothing imports this package.
+ * <p>May import: everything in the pipeline and model modules, and the shared flags and error handling of
+ * {@code dev.condensenet.cli} (cli-support). Nothing imports this package.
  */
 package dev.condensenet.pipeline.cli;

@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.frames;
 
+import dev.condensenet.model.error.UserError;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -366,7 +367,7 @@ public final class FrameDecoder {
         if (cause != null && cause != e) {
             m = m + ": " + own(cause);
         }
-        return m.replaceAll("\\s+", " ").trim();
+        return UserError.oneLine(m);
     }
 
     private static String own(Throwable e) {

@@ -5,6 +5,7 @@
  * Frames are read as a viewer shows them (EXIF orientation, GIF canvas, meaningless BMP alpha) and damage the
  * format can detect is refused (see {@code FrameDecoder}).
  *
- * <p>May import: ImageIO and its plugins, metadata-extractor (EXIF), Flink's function API, {@code pipeline.wire}.
+ * <p>May import: ImageIO and its plugins, metadata-extractor (EXIF), Flink's function API, {@code pipeline.wire},
+ * {@code model.error}.
  */
 package dev.condensenet.pipeline.frames;

@@ -6,12 +6,11 @@ import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoopTranslator;
-import dev.condensenet.model.engine.GpuVisibility;
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelDirectoryException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -25,15 +24,12 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
 public final class DjlPredictorFactory implements PredictorFactory {
     private static final long serialVersionUID = 1L;
 
-    /** How to pick the device: {@code auto} uses a GPU when PyTorch sees one. */
-    public enum DeviceChoice { AUTO, CPU, GPU }
-
     private final String modelDir;
     private final ModelSpec spec;
-    private final DeviceChoice device;
+    private final DeviceSpec device;
     private final int threads;
 
-    private DjlPredictorFactory(String modelDir, ModelSpec spec, DeviceChoice device, int threads) {
+    private DjlPredictorFactory(String modelDir, ModelSpec spec, DeviceSpec device, int threads) {
         this.modelDir = modelDir;
         this.spec = spec;
         this.device = device;
@@ -43,8 +39,12 @@ public final class DjlPredictorFactory implements PredictorFactory {
     /**
      * Validates the model directory (one-line {@code ModelDirectoryException} if missing or damaged)
      * and describes it. Does not start the PyTorch engine: the client side of a job needs no natives.
+     *
+     * @param device {@code auto}/{@code gpu} take the GPU Flink assigned to the TaskManager (else 0),
+     *     {@code gpu:N} GPU N
+     * @param inferenceThreads libtorch intra-op threads per TaskManager JVM, 0 = one per core
      */
-    public static DjlPredictorFactory of(Path dir, DeviceChoice device, int inferenceThreads) {
+    public static DjlPredictorFactory of(Path dir, DeviceSpec device, int inferenceThreads) {
         ModelDirectory md = ModelDirectory.open(dir);
         ModelSpec spec = new ModelSpec(md.name(), md.classNames(), md.inChannels(), md.imageSize(),
                 md.imageSize(), md.mean(), md.std());
@@ -66,7 +66,8 @@ public final class DjlPredictorFactory implements PredictorFactory {
 
     /** The device {@link #open} picks in a task without a Flink GPU resource (e.g. GPU 0, or the CPU). */
     public Device resolveDevice() {
-        return resolve(TorchRuntime.init(threads), null);
+        TorchRuntime.init(threads);
+        return resolve(null);
     }
 
     @Override
@@ -81,8 +82,8 @@ public final class DjlPredictorFactory implements PredictorFactory {
      */
     @Override
     public BatchPredictor open(RuntimeContext context, int maxBatch) throws Exception {
-        Engine engine = TorchRuntime.init(threads);
-        Device d = resolve(engine, context);
+        TorchRuntime.init(threads);
+        Device d = resolve(context);
         Model model;
         try {
             ModelDirectory md = ModelDirectory.open(Path.of(modelDir));
@@ -108,19 +109,8 @@ public final class DjlPredictorFactory implements PredictorFactory {
         }
     }
 
-    private Device resolve(Engine engine, RuntimeContext context) {
-        boolean gpu = switch (device) {
-            case CPU -> false;
-            case GPU -> {
-                if (engine.getGpuCount() == 0) {
-                    throw new IllegalStateException("--device gpu on this TaskManager: "
-                            + GpuVisibility.explainNoGpu());
-                }
-                yield true;
-            }
-            case AUTO -> engine.getGpuCount() > 0;
-        };
-        return gpu ? Device.gpu(gpuIndex(context)) : Device.cpu();
+    private Device resolve(RuntimeContext context) {
+        return device.resolve(gpuIndex(context), "on this TaskManager");
     }
 
     /**
@@ -146,11 +136,4 @@ public final class DjlPredictorFactory implements PredictorFactory {
         return 0;
     }
 
-    public static DeviceChoice parseDevice(String s) {
-        try {
-            return DeviceChoice.valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--device must be auto, cpu or gpu, not '" + s + "'");
-        }
-    }
 }

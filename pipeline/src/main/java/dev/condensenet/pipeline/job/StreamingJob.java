@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.job;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.FrameLimits;
@@ -63,7 +64,7 @@ public final class StreamingJob {
     public static final class Builder {
         private KafkaSettings kafka;
         private Path model;
-        private DjlPredictorFactory.DeviceChoice device = DjlPredictorFactory.DeviceChoice.AUTO;
+        private DeviceSpec device = DeviceSpec.AUTO;
         private int inferenceThreads = 1;
         private FrameLimits limits = FrameLimits.DEFAULT;
         private BatchingSettings batching = BatchingSettings.DEFAULT;
@@ -87,14 +88,15 @@ public final class StreamingJob {
             return this;
         }
 
-        public Builder optDevice(DjlPredictorFactory.DeviceChoice device) {
+        /** Where each subtask runs the model ({@code --device}); default auto. */
+        public Builder optDevice(DeviceSpec device) {
             this.device = device;
             return this;
         }
 
-        /** PyTorch intra-op threads per TaskManager JVM (libtorch's thread pool is JVM-wide), >= 1. */
+        /** PyTorch intra-op threads per TaskManager JVM (libtorch's thread pool is JVM-wide), 0 = one per core. */
         public Builder optInferenceThreads(int threads) {
-            require(threads >= 1, "--inference-threads must be >= 1, not " + threads);
+            require(threads >= 0, "--threads must be >= 0 (0 = one per core), not " + threads);
             this.inferenceThreads = threads;
             return this;
         }
@@ -218,7 +220,7 @@ public final class StreamingJob {
      */
     public static ModelSpec checkModel(Path dir) throws SetupException {
         try {
-            DjlPredictorFactory f = DjlPredictorFactory.of(dir, DjlPredictorFactory.DeviceChoice.CPU, 1);
+            DjlPredictorFactory f = DjlPredictorFactory.of(dir, DeviceSpec.CPU, 1);
             f.checkLoads();
             return f.spec();
         } catch (ModelDirectoryException e) {

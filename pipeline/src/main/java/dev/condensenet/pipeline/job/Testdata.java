@@ -18,8 +18,14 @@ import java.util.stream.Stream;
 public final class Testdata {
     private Testdata() {}
 
+    /** Where {@link #root()} looks, as absolute paths: {@code testdata} here and in the parent directory. */
+    public static List<Path> searched() {
+        return List.of(Path.of("testdata").toAbsolutePath().normalize(),
+                Path.of("..", "testdata").toAbsolutePath().normalize());
+    }
+
     public static Optional<Path> root() {
-        for (Path p : List.of(Path.of("testdata"), Path.of("..", "testdata"))) {
+        for (Path p : searched()) {
             if (Files.isDirectory(p)) {
                 return Optional.of(p.toAbsolutePath().normalize());
             }

@@ -47,6 +47,11 @@ public final class KafkaClients {
         if (file == null) {
             return p;
         }
+        if (!Files.isRegularFile(file)) {
+            throw new KafkaSetupException("--kafka-properties " + file + (Files.isDirectory(file) ? " is a directory"
+                    : " does not exist") + ": give a Java properties file of client settings (e.g. "
+                    + "security.protocol=SASL_SSL)");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
@@ -63,7 +68,13 @@ public final class KafkaClients {
         return p;
     }
 
+    /**
+     * An admin client for {@code bootstrapServers}.
+     *
+     * @throws KafkaSetupException at once when no bootstrap address accepts a connection
+     */
     public static Admin admin(String bootstrapServers, Properties extra) {
+        BrokerAddresses.requireReachable(bootstrapServers);
         Properties p = clientProperties(bootstrapServers, extra);
         p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
@@ -137,6 +148,11 @@ public final class KafkaClients {
         }
     }
 
+    /** A broker that accepts connections but does not answer as Kafka: the address or the client settings. */
+    private static final String NO_ANSWER = "the Kafka broker accepts connections but does not answer: check that "
+            + "--bootstrap-servers is a Kafka listener, the address the broker advertises is reachable from here, "
+            + "and that --kafka-properties matches its security settings (TLS, SASL)";
+
     /** Partition count of {@code topic}; a one-line error if the broker is unreachable or the topic absent. */
     public static int partitionCount(Admin admin, String topic, Duration timeout) {
         try {
@@ -147,9 +163,12 @@ public final class KafkaClients {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new KafkaSetupException("topic " + topic + " does not exist (create it first)");
             }
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) { // "node assignment"
+                throw new KafkaSetupException(NO_ANSWER);
+            }
             throw new KafkaSetupException("cannot describe topic " + topic + ": " + e.getCause().getMessage());
         } catch (TimeoutException e) {
-            throw new KafkaSetupException("Kafka broker not reachable within " + timeout.toSeconds() + " s");
+            throw new KafkaSetupException(NO_ANSWER);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaSetupException("interrupted while contacting Kafka");

@@ -1,5 +1,6 @@
 package dev.condensenet.pipeline.kafka;
 
+import dev.condensenet.model.error.UserError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -71,8 +72,7 @@ public final class SendResults {
     public static String describe(Failure f, String topic, OptionalLong topicLimit, long maxRequestSize) {
         String what = "frame " + f.frameId() + (f.source() == null ? "" : " (" + f.source() + ")") + ", "
                 + f.bytes() + " bytes, was not written to " + topic + ": ";
-        String cause = f.cause().getMessage() == null ? f.cause().getClass().getSimpleName()
-                : f.cause().getMessage().replaceAll("\\s+", " ").trim();
+        String cause = UserError.oneLine(f.cause());
         if (f.cause() instanceof RecordTooLargeException) {
             if (f.bytes() >= maxRequestSize) {
                 return what + "larger than the producer's max.request.size of " + maxRequestSize

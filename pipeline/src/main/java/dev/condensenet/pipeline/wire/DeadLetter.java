@@ -1,5 +1,7 @@
 package dev.condensenet.pipeline.wire;
 
+import dev.condensenet.model.error.UserError;
+
 /**
  * A frame that could not be classified: the original record plus why. Written to the dead-letter topic
  * with the original key, value and headers, and the headers {@code error}, {@code error-class},
@@ -24,16 +26,16 @@ public class DeadLetter {
      */
     public DeadLetter(FrameRecord source, String error, String errorClass) {
         this.source = source;
-        this.error = oneLine(error);
+        this.error = reason(error);
         this.errorClass = errorClass;
     }
 
     /** Reasons go into a Kafka header and log lines: one line, bounded length. */
-    static String oneLine(String s) {
+    static String reason(String s) {
         if (s == null || s.isBlank()) {
             return "unknown error";
         }
-        String line = s.replaceAll("\\s+", " ").trim();
+        String line = UserError.oneLine(s);
         return line.length() > 300 ? line.substring(0, 297) + "..." : line;
     }
 }

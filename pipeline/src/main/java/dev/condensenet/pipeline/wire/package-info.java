@@ -8,7 +8,7 @@
  * docs/design.md §9.3.
  *
  * <p>May import: Kafka clients, the Flink Kafka connector's (de)serialization schemas and Flink's type and
- * collector interfaces, the JDK. The bottom of the pipeline: it imports no other project package
- * ({@code PipelineArchitectureTest}).
+ * collector interfaces, {@code model.error} (its one-line helper), the JDK. The bottom of the pipeline: it
+ * imports no other pipeline package ({@code PipelineArchitectureTest}).
  */
 package dev.condensenet.pipeline.wire;

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
 
 /**
  * Every broken model directory is a one-line error with exit code 2 from every command that takes a
@@ -52,7 +51,7 @@ class BadModelCliTest {
         int code;
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = new CommandLine(new JobMain()).execute("--bootstrap-servers", "127.0.0.1:1", "--model",
+            code = JobMain.execute("--bootstrap-servers", "127.0.0.1:1", "--model",
                     dir.toString());
         } finally {
             System.setErr(old);

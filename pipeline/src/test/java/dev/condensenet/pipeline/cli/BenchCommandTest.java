@@ -111,7 +111,7 @@ class BenchCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--batch-sizes=1,x", "--batch-sizes=0,4", "--rates=1.5", "--rates=0", "--frames=0",
-        "--frames=abc", "--seconds=0", "--max-delay-ms=0", "--threads=0", "--parallelism=0", "--device=tpu",
+        "--frames=abc", "--seconds=0", "--max-delay-ms=0", "--threads=-1", "--parallelism=0", "--device=tpu",
         "--no-such-flag"})
     void badFlagsAreOneLineAndExitCode2(String flag) throws Exception {
         PipelineCliTest.Result r = PipelineCliTest.cli("bench", "--model", model().toString(), flag);

@@ -68,6 +68,14 @@ class LargeFramesCliTest {
         // The broker command as a user starts it, in this JVM for 20 s.
         CompletableFuture<Integer> broker = CompletableFuture.supplyAsync(() -> new CommandLine(new BrokerCommand())
                 .execute("--port", Integer.toString(port), "--stop-after-s", "20"));
+        long started = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < started) { // until the broker listens (admin() refuses an address nobody answers)
+            try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                break;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(300);
+            }
+        }
         try (Admin admin = KafkaClients.admin(bootstrap, new Properties())) {
             long deadline = System.nanoTime() + 30_000_000_000L;
             long limit = -1;

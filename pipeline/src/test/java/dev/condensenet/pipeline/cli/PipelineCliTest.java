@@ -53,7 +53,12 @@ class PipelineCliTest {
 
     record Result(int code, String out, String err) {}
 
-    static synchronized Result cli(String... args) {
+    static Result cli(String... args) {
+        return capture(() -> PipelineCli.execute(args));
+    }
+
+    /** Runs a command line's {@code execute} with stdout and stderr captured. */
+    static synchronized Result capture(java.util.function.IntSupplier main) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -61,7 +66,7 @@ class PipelineCliTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = PipelineCli.execute(args);
+            int code = main.getAsInt();
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -82,7 +87,7 @@ class PipelineCliTest {
         String help = cli("run", "--help").out();
         for (String flag : new String[] {"--bootstrap-servers", "--input-topic", "--output-topic", "--dlq-topic",
             "--model", "--max-batch", "--max-delay-ms", "--guarantee", "--checkpoint-interval", "--checkpoint-dir",
-            "--parallelism", "--kafka-properties", "--device", "--inference-threads"}) {
+            "--parallelism", "--kafka-properties", "--device", "--threads", "--status-interval"}) {
             assertTrue(help.contains(flag), flag);
         }
     }

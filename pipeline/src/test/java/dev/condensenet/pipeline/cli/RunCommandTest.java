@@ -9,6 +9,8 @@ import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.kafka.TopicReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -50,10 +52,13 @@ class RunCommandTest {
             try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
                 KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1), (short) 1);
             }
+            PrintStream stderr = System.err;
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(new TeeOutputStream(stderr, err), true, StandardCharsets.UTF_8));
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> PipelineCli.execute("run",
                     "--bootstrap-servers", kafka.bootstrapServers(), "--model", model.toString(),
                     "--device", "cpu", "--max-batch", "4", "--prometheus-port", Integer.toString(port),
-                    "--stop-after-s", "25"));
+                    "--stop-after-s", "25", "--status-interval", "2"));
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), new Properties(), "frames");
                  TopicReader out = new TopicReader(kafka.bootstrapServers(), "predictions", false);
                  TopicReader dlq = new TopicReader(kafka.bootstrapServers(), "dead-letters", false)) {
@@ -76,7 +81,44 @@ class RunCommandTest {
                 assertTrue(metrics.contains("condensenet_latencyMs"), "latency histogram exported");
                 assertTrue(metrics.contains("condensenet_predictionsPerSecond"), "throughput meter exported");
             }
-            assertEquals(0, run.get(90, TimeUnit.SECONDS), "run stops cleanly after --stop-after-s");
+            try {
+                assertEquals(0, run.get(90, TimeUnit.SECONDS), "run stops cleanly after --stop-after-s");
+            } finally {
+                System.setErr(stderr);
+            }
+            // every 2 s a status line from the job's own metrics; once all frames are through, their totals
+            Pattern status = Pattern.compile("^status: (\\d+) frames in, (\\d+) predictions, (\\d+) dead letters, "
+                    + "[0-9.]+ frames/s, mean batch (-|[0-9.]+), p99 latency (-|\\d+ ms)$", Pattern.MULTILINE);
+            Matcher m = status.matcher(err.toString(StandardCharsets.UTF_8));
+            java.util.List<String> totals = new java.util.ArrayList<>();
+            while (m.find()) {
+                totals.add(m.group(1) + "/" + m.group(2) + "/" + m.group(3));
+            }
+            assertTrue(totals.size() >= 3, "status lines every 2 s:\n" + err);
+            assertTrue(totals.contains("30/28/2"), "frames in/predictions/dead letters once all are through: " + totals);
+        }
+    }
+
+    /** Writes to both streams: the run's stderr is checked and still shown in the test report. */
+    static final class TeeOutputStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeOutputStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(int x) throws java.io.IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public synchronized void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
         }
     }
 

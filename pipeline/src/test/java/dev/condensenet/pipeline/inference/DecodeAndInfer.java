@@ -2,6 +2,7 @@ package dev.condensenet.pipeline.inference;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.pipeline.frames.BadFrames;
 import dev.condensenet.pipeline.frames.DecodeFunction;
 import dev.condensenet.pipeline.frames.DecodedFrame;
@@ -75,7 +76,7 @@ final class DecodeAndInfer implements AutoCloseable {
     }
 
     DecodeAndInfer(int maxBatch, long maxDelayMs) throws Exception {
-        DjlPredictorFactory model = DjlPredictorFactory.of(modelDir(), DjlPredictorFactory.DeviceChoice.CPU, 1);
+        DjlPredictorFactory model = DjlPredictorFactory.of(modelDir(), DeviceSpec.CPU, 1);
         this.factory = model;
         DecoderSettings settings = model.spec().decoderSettings(
                 new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, BadFrames.MAX_FRAME_BYTES));

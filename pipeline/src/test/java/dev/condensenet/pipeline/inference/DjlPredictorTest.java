@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.DecodedFrame;
@@ -45,7 +46,7 @@ class DjlPredictorTest {
 
     @Test
     void describesTheModelWithoutLoadingIt() {
-        DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DjlPredictorFactory.DeviceChoice.CPU, 1);
+        DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DeviceSpec.CPU, 1);
         ModelSpec s = f.spec();
         assertEquals(1, s.channels);
         assertEquals(28, s.height);
@@ -55,7 +56,7 @@ class DjlPredictorTest {
 
     @Test
     void batchedLogitsEqualOneByOneLogits() throws Exception {
-        DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DjlPredictorFactory.DeviceChoice.CPU, 1);
+        DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DeviceSpec.CPU, 1);
         int size = f.spec().frameSize();
         int classes = f.spec().numClasses();
         float[] frames = randomFrames(5, size, 7);
@@ -80,7 +81,7 @@ class DjlPredictorTest {
 
     @Test
     void runsInsideTheBatchingOperator() throws Exception {
-        DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DjlPredictorFactory.DeviceChoice.CPU, 1);
+        DjlPredictorFactory f = DjlPredictorFactory.of(modelDir, DeviceSpec.CPU, 1);
         MicroBatchInferenceOperator op = new MicroBatchInferenceOperator(f, new BatchingSettings(4, 50), 3);
         try (OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h = new OneInputStreamOperatorTestHarness<>(op,
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()))) {
@@ -107,19 +108,12 @@ class DjlPredictorTest {
     @Test
     void missingOrDamagedModelIsAOneLineError() throws Exception {
         ModelDirectoryException missing = assertThrows(ModelDirectoryException.class,
-                () -> DjlPredictorFactory.of(tmp.resolve("nope"), DjlPredictorFactory.DeviceChoice.CPU, 1));
+                () -> DjlPredictorFactory.of(tmp.resolve("nope"), DeviceSpec.CPU, 1));
         assertFalse(missing.getMessage().contains("\n"));
         Path broken = Files.createDirectories(tmp.resolve("broken"));
         Files.writeString(broken.resolve("config.json"), "{not json");
         ModelDirectoryException bad = assertThrows(ModelDirectoryException.class,
-                () -> DjlPredictorFactory.of(broken, DjlPredictorFactory.DeviceChoice.CPU, 1));
+                () -> DjlPredictorFactory.of(broken, DeviceSpec.CPU, 1));
         assertTrue(bad.getMessage().contains("config.json"), bad.getMessage());
-    }
-
-    @Test
-    void parsesDeviceChoices() {
-        assertEquals(DjlPredictorFactory.DeviceChoice.GPU, DjlPredictorFactory.parseDevice("GPU"));
-        assertEquals(DjlPredictorFactory.DeviceChoice.AUTO, DjlPredictorFactory.parseDevice("auto"));
-        assertThrows(IllegalArgumentException.class, () -> DjlPredictorFactory.parseDevice("tpu"));
     }
 }

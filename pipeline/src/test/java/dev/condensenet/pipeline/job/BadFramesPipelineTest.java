@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.pipeline.frames.BadFrames;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
@@ -151,7 +152,7 @@ class BadFramesPipelineTest {
     static JobClient startWithoutRestarts(StreamingJob.Builder job, String name) throws Exception {
         Configuration noRestarts = new Configuration();
         noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        return job.optDevice(DjlPredictorFactory.DeviceChoice.CPU).optFlinkConfiguration(noRestarts).prepare().env()
+        return job.optDevice(DeviceSpec.CPU).optFlinkConfiguration(noRestarts).prepare().env()
                 .executeAsync(name);
     }
 

@@ -3,6 +3,7 @@ package dev.condensenet.pipeline.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelDirectoryException;
@@ -72,7 +73,7 @@ class BadModelJobTest {
         StreamingJob.Prepared job = StreamingJob.builder()
                 .setKafka(KafkaSettings.of(kafka.bootstrapServers()))
                 .setModel(kind.create(good, tmp))
-                .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
+                .optDevice(DeviceSpec.CPU)
                 .optCheckpoints(CheckpointSettings.DEFAULT.withRestartDelayMs(RESTART_DELAY_MS))
                 .prepare();
         long t0 = System.nanoTime();

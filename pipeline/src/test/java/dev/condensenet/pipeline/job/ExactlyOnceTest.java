@@ -3,6 +3,7 @@ package dev.condensenet.pipeline.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.frames.TestImages;
 import dev.condensenet.pipeline.inference.BatchingSettings;
@@ -74,7 +75,7 @@ class ExactlyOnceTest {
                     .withTransactionalIdPrefix("eo-test");
             CheckpointSettings checkpoints = new CheckpointSettings(2000, null, 100);
             DjlPredictorFactory model = DjlPredictorFactory.of(TestFrames.modelOrUntrained(tmp),
-                    DjlPredictorFactory.DeviceChoice.CPU, 1);
+                    DeviceSpec.CPU, 1);
 
             // The production graph with a failure injected before the prediction sink.
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

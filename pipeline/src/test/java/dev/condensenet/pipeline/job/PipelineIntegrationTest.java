@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.condensenet.model.engine.DeviceSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condensenet.pipeline.frames.DecoderSettings;
@@ -64,7 +65,7 @@ class PipelineIntegrationTest {
         StreamExecutionEnvironment env = StreamingJob.builder()
                 .setKafka(KafkaSettings.of(kafka.bootstrapServers()))
                 .setModel(model)
-                .optDevice(DjlPredictorFactory.DeviceChoice.CPU)
+                .optDevice(DeviceSpec.CPU)
                 .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, 200_000))
                 .optBatching(new BatchingSettings(16, 20))
                 .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))

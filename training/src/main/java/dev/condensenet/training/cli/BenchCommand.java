@@ -8,7 +8,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.condensenet.model.compiled.LayerPlan;
-import dev.condensenet.model.engine.Devices;
+import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.Flags;
+import dev.condensenet.cli.OutputPaths;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.training.bench.Form;
@@ -23,7 +26,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code bench}: model-only throughput of the masked, condensed and DenseNet forms across batch sizes. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -54,11 +60,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Batch sizes (default ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
 
-    @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (0 = one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--seconds", defaultValue = "3", description = "Timed seconds per form and batch size (default ${DEFAULT-VALUE}).")
     double seconds;
@@ -69,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         CondenseNetConfig config = arch.isSet() ? arch.resolve() : dev.condensenet.model.net.Presets.get("fmnist-50");
@@ -77,21 +86,24 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 selected.add(Form.parse(f));
             } catch (IllegalArgumentException e) {
-                throw new UserInputException(e.getMessage());
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        if (batchSizes.stream().anyMatch(b -> b < 1) || seconds <= 0 || tuneBatch < 1) {
-            throw new UserInputException("--batch-sizes, --seconds and --tune-batch must be positive");
-        }
+        Flags.require(batchSizes.stream().allMatch(b -> b >= 1), spec, "--batch-sizes", "every size must be at least 1");
+        Flags.require(seconds > 0, spec, "--seconds", "must be positive");
+        Flags.require(tuneBatch >= 1, spec, "--tune-batch", "must be at least 1");
         LayerPlan fixedPlan;
         try {
             fixedPlan = "auto".equals(plan.trim()) ? null : LayerPlan.parse(plan);
         } catch (IllegalArgumentException e) {
-            throw new UserInputException(e.getMessage().replace("use ", "use auto, "));
+            throw new ParameterException(spec.commandLine(), e.getMessage().replace("use ", "use auto, "));
         }
-        TorchRuntime.init(threads);
-        Device dev = Devices.parse(device);
-        int actualThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        if (plot != null) {
+            OutputPaths.requireWritableFile(plot, "--plot");
+        }
+        TorchRuntime.init(threads.get());
+        Device dev = device.get().resolve();
+        int actualThreads = threads.get() > 0 ? threads.get() : Runtime.getRuntime().availableProcessors();
         Shape image = new Shape(config.inChannels(), config.imageSize(), config.imageSize());
         Map<String, List<Throughput.Result>> results = new LinkedHashMap<>();
         Map<String, Double> diffs = new LinkedHashMap<>();

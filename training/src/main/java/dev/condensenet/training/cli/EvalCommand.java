@@ -1,12 +1,16 @@
 package dev.condensenet.training.cli;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.condensenet.model.engine.Devices;
+import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.Flags;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.training.data.AugmentedDataset;
 import dev.condensenet.training.data.DatasetKind;
@@ -16,7 +20,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code eval}: accuracy, per-class accuracy, confusion matrix and images/s of a model directory. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -41,37 +49,40 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
-    @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (0 = one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() {
-        if (limit < 0 || batchSize < 1) {
-            throw new UserInputException("--limit must be >= 0 and --batch-size positive");
-        }
+        Flags.require(limit >= 0, spec, "--limit", "must be >= 0 (0 = all test images)");
+        Flags.require(batchSize >= 1, spec, "--batch-size", "must be at least 1");
         ModelDirectory dir = ModelDirectory.open(model);
-        DatasetKind kind = DatasetKind.parse(dataset);
+        TorchRuntime.init(threads.get());
+        Device dev = device.get().resolve();
+        DatasetKind kind = TrainingData.kind(spec, dataset);
         Path data = dataDir != null ? dataDir : kind.defaultDir();
         if (data == null) {
-            throw new UserInputException("--data-dir is required for --dataset " + dataset);
+            throw new ParameterException(spec.commandLine(), "--data-dir is required for --dataset " + dataset);
         }
         ImageSet test = kind.read(data, false, dir.inChannels(), dir.imageSize(), dir.classNames()).limit(limit);
-        TrainCommand.TrainingData.check(test, dir.config(), dataset);
+        TrainingData.checkForModel(test, dir.config(), dataset);
         if (!test.classNames().equals(dir.classNames())) {
-            throw new UserInputException("the model's classes " + dir.classNames() + " are not the dataset's "
-                    + test.classNames());
+            throw new UserError("the model's classes " + dir.classNames() + " are not the dataset's "
+                    + test.classNames() + ": evaluate it on the data set it was trained on");
         }
-        TorchRuntime.init(threads);
         AugmentedDataset ds = AugmentedDataset.of(test, dir.mean(), dir.std(), batchSize, false, false, 0);
         Evaluation e;
-        try (Model m = dir.loadModel(Devices.parse(device)); NDManager manager = m.getNDManager().newSubManager()) {
-            e = Evaluation.of(m.getBlock(), ds, manager);
+        try (Model m = dir.loadModel(dev); NDManager manager = m.getNDManager().newSubManager()) {
+            e = Evaluation.of(m.getBlock(), ds, manager, "eval " + dir.name());
         }
         print(dir, e);
         return 0;

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code info}: architecture, channel bookkeeping and the paper's parameter/FLOP counts for both forms. */
 @Command(name = "info", mixinStandardHelpOptions = true,
@@ -27,13 +30,16 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         ModelCard card = null;
         CondenseNetConfig config;
         if (model != null) {
             if (arch.isSet()) {
-                throw new UserInputException("give either --model or architecture flags, not both");
+                throw new ParameterException(spec.commandLine(), "give either --model or architecture flags, not both");
             }
             card = ModelDirectory.open(model).card();
             config = card.config();

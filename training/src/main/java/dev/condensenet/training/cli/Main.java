@@ -1,32 +1,23 @@
 package dev.condensenet.training.cli;
 
-import dev.condensenet.model.error.UserError;
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.cli.OneLineErrors;
+import dev.condensenet.cli.RootCommand;
+import dev.condensenet.cli.VerboseOption;
 import dev.condensenet.training.train.TrainingDivergedException;
-import java.io.PrintWriter;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** Entry point of {@code condensenet-training.jar}. */
+/**
+ * Entry point of {@code condensenet-training.jar}. Exit codes ({@link ExitCodes}): 0 done, 1 the work
+ * failed (e.g. {@code verify-conversion} above its tolerance), 2 bad usage or setup, 3 training diverged;
+ * every failure is one {@code error:} line.
+ */
 @Command(name = "condensenet-training", mixinStandardHelpOptions = true, version = "condensenet-training 0.1.0",
         description = "Train, condense, convert, inspect and benchmark CondenseNet (DJL + PyTorch).",
         subcommands = {InfoCommand.class, VerifyConversionCommand.class, TrainCommand.class, EvalCommand.class,
                 CondenseCommand.class, SamplesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
-
-    /** Exit code for bad input: flags, configs, model directories, data. */
-    public static final int EXIT_BAD_INPUT = UserError.EXIT_CODE;
-    /** Exit code when training diverged (NaN/Inf loss); the last good checkpoint is kept. */
-    public static final int EXIT_DIVERGED = 3;
-
-    @Option(names = {"-v", "--verbose"}, description = "Show DJL, PyTorch and progress logs.")
-    boolean verbose;
-
-    @Override
-    public void run() {
-        CommandLine.usage(this, System.out);
-    }
+public final class Main extends RootCommand {
 
     public static void main(String[] args) {
         System.exit(execute(args));
@@ -34,27 +25,13 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        configureLogging(Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v"));
+        configureLogging(VerboseOption.requested(args));
         return commandLine().execute(args);
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            PrintWriter err = cmd.getErr();
-            if (e instanceof TrainingDivergedException) {
-                err.println("error: " + e.getMessage());
-                err.flush();
-                return EXIT_DIVERGED;
-            }
-            if (e instanceof UserError) {
-                err.println("error: " + e.getMessage());
-                err.flush();
-                return EXIT_BAD_INPUT;
-            }
-            throw e;
-        });
-        return cl;
+        return OneLineErrors.install(new CommandLine(new Main()),
+                e -> e instanceof TrainingDivergedException ? ExitCodes.DIVERGED : OneLineErrors.exitCode(e));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.condensenet.training.cli;
 
+import dev.condensenet.cli.Flags;
 import dev.condensenet.training.data.DatasetKind;
 import dev.condensenet.training.data.ImageSet;
 import java.awt.image.BufferedImage;
@@ -11,7 +12,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code samples}: export dataset images as PNG files plus labels.csv, e.g. frames for the streaming demo. */
 @Command(name = "samples", mixinStandardHelpOptions = true,
@@ -34,20 +37,26 @@ final class SamplesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--force", description = "Replace the samples (labels.csv, NNNNN.png) already in --out.")
+    boolean force;
+
+    @Spec
+    CommandSpec spec;
+
+    static final String LABELS = "labels.csv";
+    static final String IMAGE_GLOB = "[0-9][0-9][0-9][0-9][0-9].png";
+
     @Override
     public Integer call() throws IOException {
-        DatasetKind kind = DatasetKind.parse(dataset);
-        if (kind == DatasetKind.IMAGE_FOLDER) {
-            throw new UserInputException("--dataset image-folder already is a folder of images");
-        }
-        if (!split.equals("train") && !split.equals("test")) {
-            throw new UserInputException("--split must be train or test");
-        }
-        if (count < 1) {
-            throw new UserInputException("--count must be positive");
-        }
+        DatasetKind kind = TrainingData.kind(spec, dataset);
+        Flags.require(kind != DatasetKind.IMAGE_FOLDER, spec, "--dataset", "already is a folder of images; "
+                + "use fashion-mnist or cifar10");
+        Flags.require(split.equals("train") || split.equals("test"), spec, "--split", "use train or test");
+        Flags.require(count >= 1, spec, "--count", "must be at least 1");
+        List<Path> earlier = OutputGuard.samplesDirectory(out, force, LABELS, IMAGE_GLOB);
         Path dir = dataDir != null ? dataDir : kind.defaultDir();
         ImageSet images = kind.read(dir, split.equals("train"), 0, 0, null).limit(count);
+        OutputGuard.remove(earlier); // only now: a data set that cannot be read leaves the earlier samples
         Files.createDirectories(out);
         List<String> csv = new ArrayList<>();
         csv.add("file,label");
@@ -56,7 +65,7 @@ final class SamplesCommand implements Callable<Integer> {
             ImageIO.write(toImage(images, i), "png", out.resolve(name).toFile());
             csv.add(name + "," + images.label(i));
         }
-        Files.write(out.resolve("labels.csv"), csv);
+        Files.write(out.resolve(LABELS), csv);
         System.out.printf("wrote %d images and labels.csv to %s (labels: %s)%n", images.size(), out,
                 String.join(", ", images.classNames()));
         return 0;

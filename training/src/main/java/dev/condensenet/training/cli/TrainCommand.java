@@ -1,25 +1,35 @@
 package dev.condensenet.training.cli;
 
 import ai.djl.Device;
-import dev.condensenet.model.engine.Devices;
+import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.Flags;
+import dev.condensenet.cli.OutputPaths;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.model.net.ModelCounts;
-import dev.condensenet.training.data.DataException;
 import dev.condensenet.training.data.DatasetKind;
 import dev.condensenet.training.data.ImageSet;
+import dev.condensenet.training.train.BatchProgress;
 import dev.condensenet.training.train.Checkpoint;
 import dev.condensenet.training.train.Evaluation;
+import dev.condensenet.training.train.RunDirectory;
 import dev.condensenet.training.train.TrainSettings;
 import dev.condensenet.training.train.TrainingListeners;
 import dev.condensenet.training.train.TrainingRun;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code train}: the recipe of docs/design.md §6 with condensing, then conversion and the model directory. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -86,14 +96,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --resume).")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose --out was DIR from its last checkpoint.")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose --out was DIR from its "
+            + "last checkpoint; --epochs, --data-dir, --name, --device and --threads may change, the recipe may not.")
     Path resume;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default ${DEFAULT-VALUE}).")
-    String device;
+    @Option(names = "--force", description = "Replace the run or model directory already in --out.")
+    boolean force;
 
-    @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads (0 = one per core).")
-    int threads;
+    @Mixin
+    DeviceOption device;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Spec
+    CommandSpec spec;
+
+    /** What {@code --resume} may change: where the data is, how long to train, the name, and where to run. */
+    private static final Set<String> RESUMABLE = Set.of("--resume", "--data-dir", "--epochs", "--name", "--device",
+            "--threads", "--verbose");
 
     @Override
     public Integer call() throws Exception {
@@ -102,55 +123,49 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint.State resumed = null;
         Path outDir;
         if (resume != null) {
-            if (arch.isSet()) {
-                throw new UserInputException("--resume continues with the checkpoint's architecture; drop the "
-                        + "architecture flags");
-            }
-            resumed = Checkpoint.read(resume.resolve("checkpoint"));
-            settings = resumed.settings();
-            if (dataDir != null) {
-                // the run moved to another machine (e.g. resumed on a GPU node): same data, new place
-                settings = settings.withDataDir(dataDir.toAbsolutePath().toString());
-            }
+            resumed = Checkpoint.read(resume.resolve(RunDirectory.CHECKPOINT));
+            settings = resumedSettings(resumed);
             config = resumed.config();
             outDir = resume;
-            if (resumed.completedEpochs() >= settings.epochs()) {
-                LOG.info("checkpoint already has all {} epochs; converting", settings.epochs());
-            }
+            OutputPaths.requireWritableDirectory(outDir, "--resume");
         } else {
             if (out == null) {
-                throw new UserInputException("--out DIR is required (or --resume DIR)");
+                throw new ParameterException(spec.commandLine(), "--out DIR is required (or --resume DIR)");
             }
             if (!arch.isSet()) {
-                throw new UserInputException("choose an architecture: --preset NAME (e.g. fmnist-26) or --stages/--growth");
+                throw new ParameterException(spec.commandLine(),
+                        "choose an architecture: --preset NAME (e.g. fmnist-26) or --stages/--growth");
             }
-            if (epochs < 1 || batchSize < 1 || lr <= 0 || limit < 0 || testLimit < 0 || valSplit <= 0 || valSplit >= 1) {
-                throw new UserInputException("--epochs, --batch-size and --lr must be positive, --limit >= 0, "
-                        + "--val-split in (0, 1)");
-            }
+            validateRecipe();
             config = arch.resolve();
-            DatasetKind kind = DatasetKind.parse(dataset);
+            DatasetKind kind = TrainingData.kind(spec, dataset);
             Path dir = dataDir != null ? dataDir : kind.defaultDir();
             if (dir == null) {
-                throw new UserInputException("--data-dir is required for --dataset " + dataset);
+                throw new ParameterException(spec.commandLine(), "--data-dir is required for --dataset " + dataset);
             }
             String modelName = name != null ? name : (arch.preset != null ? arch.preset : "condensenet-"
                     + config.depth()) + "-" + dataset;
             settings = new TrainSettings(modelName, kind.cliName(), dir.toAbsolutePath().toString(), limit, testLimit,
                     valSplit, epochs, batchSize, lr, momentum, nesterov, weightDecay, groupLasso, !noAugment, seed);
             outDir = out;
+            OutputGuard.runDirectory(outDir, force); // before the data is read: refuses an earlier run without --force
         }
-        TorchRuntime.init(threads);
-        Device dev = Devices.parse(device);
+        TorchRuntime.init(threads.get());
+        Device dev = device.get().resolve();
         ImageSet[] data = TrainingData.load(settings, config);
+        long batchesPerEpoch = (data[0].size() + settings.batchSize() - 1) / settings.batchSize();
+        requireAScheduleThatCondenses(settings, data[0].size(), batchesPerEpoch);
+        if (resume == null && force) {
+            OutputGuard.removeRun(outDir);
+        }
         ModelCounts counts = ModelCounts.of(config);
         LOG.info("{} on {}: {} training / {} test images, {} epochs of {} iterations, device {}", config,
-                settings.dataset(), data[0].size(), data[1].size(), settings.epochs(),
-                (data[0].size() + settings.batchSize() - 1) / settings.batchSize(), dev);
+                settings.dataset(), data[0].size(), data[1].size(), settings.epochs(), batchesPerEpoch, dev);
         long start = System.nanoTime();
         try (TrainingRun run = new TrainingRun(outDir, settings, config, data[0], data[1], dev, resumed,
-                r -> TrainingListeners.standard(r, System.console() != null))) {
+                r -> TrainingListeners.standard(r, BatchProgress.onTerminal()))) {
             if (resumed != null) {
+                requireResumableToTheEnd(run, resumed);
                 LOG.info("resuming after epoch {} (iteration {}) from {}", resumed.completedEpochs(),
                         resumed.iteration(), run.checkpointDir());
             }
@@ -163,41 +178,86 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Loads the train and test split a run uses. */
-    static final class TrainingData {
-        private TrainingData() {
-        }
+    /** Each recipe flag of a new run on its own, so the message names the one that is wrong. */
+    private void validateRecipe() {
+        Flags.require(epochs >= 1, spec, "--epochs", "must be at least 1");
+        Flags.require(batchSize >= 1, spec, "--batch-size", "must be at least 1");
+        Flags.require(lr > 0 && Float.isFinite(lr), spec, "--lr", "must be a positive number");
+        Flags.require(momentum >= 0 && momentum < 1, spec, "--momentum", "must be in [0, 1)");
+        Flags.require(weightDecay >= 0 && Float.isFinite(weightDecay), spec, "--weight-decay", "must be >= 0");
+        Flags.require(groupLasso >= 0 && Float.isFinite(groupLasso), spec, "--group-lasso", "must be >= 0");
+        Flags.require(limit >= 0, spec, "--limit", "must be >= 0 (0 = all images)");
+        Flags.require(testLimit >= 0, spec, "--test-limit", "must be >= 0 (0 = all images)");
+        Flags.require(valSplit > 0 && valSplit < 1, spec, "--val-split", "must be a fraction in (0, 1)");
+    }
 
-        static ImageSet[] load(TrainSettings s, CondenseNetConfig config) {
-            DatasetKind kind = DatasetKind.parse(s.dataset());
-            Path dir = Path.of(s.dataDir());
-            ImageSet train;
-            ImageSet test;
-            if (kind == DatasetKind.IMAGE_FOLDER && !DatasetKind.hasTestSplit(dir)) {
-                ImageSet all = kind.read(dir, true, config.inChannels(), config.imageSize(), null);
-                ImageSet[] split = Splits.split(all, s.valSplit(), s.seed());
-                train = split[0];
-                test = split[1];
-            } else {
-                train = kind.read(dir, true, config.inChannels(), config.imageSize(), null);
-                test = kind.read(dir, false, config.inChannels(), config.imageSize(), train.classNames());
+    /**
+     * The checkpoint's settings with what {@code --resume} may change applied; anything else is refused
+     * with the reason, never silently ignored.
+     */
+    private TrainSettings resumedSettings(Checkpoint.State resumed) {
+        List<String> fixed = new ArrayList<>();
+        for (var o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUMABLE.contains(o.longestName())) {
+                fixed.add(o.longestName());
             }
-            check(train, config, s.dataset());
-            return new ImageSet[] {train.limit(s.limit()), test.limit(s.testLimit())};
         }
+        if (fixed.contains("--out")) {
+            throw new ParameterException(spec.commandLine(), "--out does not apply to --resume: the run continues in "
+                    + "its own directory " + resume);
+        }
+        if (fixed.contains("--force")) {
+            throw new ParameterException(spec.commandLine(), "--force does not apply to --resume: nothing is "
+                    + "replaced, the run continues from its checkpoint");
+        }
+        if (!fixed.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join(", ", fixed)
+                    + " cannot change when resuming: the run keeps its checkpoint's architecture "
+                    + "and recipe; start a new run (a new --out) to change " + (fixed.size() == 1 ? "it" : "them"));
+        }
+        TrainSettings s = resumed.settings();
+        if (dataDir != null) {
+            // the run moved to another machine (e.g. resumed on a GPU node): same data, new place
+            s = s.withDataDir(dataDir.toAbsolutePath().toString());
+        }
+        if (name != null) {
+            s = s.withName(name);
+        }
+        if (Flags.given(spec, "--epochs") && epochs != s.epochs()) {
+            Flags.require(epochs >= resumed.completedEpochs(), spec, "--epochs", "the checkpoint already has "
+                    + resumed.completedEpochs() + " epochs; give at least that many");
+            LOG.info("--epochs {} (was {}): the learning-rate cosine and the condensing schedule now span {} epochs",
+                    epochs, s.epochs(), epochs);
+            s = s.withEpochs(epochs);
+        }
+        if (resumed.completedEpochs() >= s.epochs()) {
+            LOG.info("checkpoint already has all {} epochs; converting", s.epochs());
+        }
+        return s;
+    }
 
-        static void check(ImageSet data, CondenseNetConfig config, String dataset) {
-            if (data.channels() != config.inChannels() || data.height() != config.imageSize()
-                    || data.width() != config.imageSize()) {
-                throw new DataException(dataset + " images are " + data.channels() + "x" + data.height() + "x"
-                        + data.width() + " but the architecture expects " + config.inChannels() + "x"
-                        + config.imageSize() + "x" + config.imageSize() + ": choose a matching preset or set "
-                        + "--in-channels/--image-size");
-            }
-            if (data.classNames().size() != config.classes()) {
-                throw new DataException(dataset + " has " + data.classNames().size() + " classes but the "
-                        + "architecture has " + config.classes() + ": set --classes " + data.classNames().size());
-            }
+    /**
+     * Condensing reaches its last stage at half of the schedule, i.e. only if some iteration has progress
+     * at least 1/2: two iterations in all are the least that converts.
+     */
+    private void requireAScheduleThatCondenses(TrainSettings s, int images, long batchesPerEpoch) {
+        long iterations = s.epochs() * batchesPerEpoch;
+        if (iterations < 2) {
+            throw new ParameterException(spec.commandLine(), "--epochs " + s.epochs() + " of " + images
+                    + " training images in batches of " + s.batchSize() + " is " + iterations + " iteration; "
+                    + "condensing reaches its last stage at half of the schedule, so at least 2 are needed: raise "
+                    + "--epochs or --limit");
+        }
+    }
+
+    /** A resumed run must be able to end fully condensed: stopping now needs a checkpoint that already is. */
+    private void requireResumableToTheEnd(TrainingRun run, Checkpoint.State resumed) {
+        if (resumed.completedEpochs() >= run.settings().epochs() && !run.condenser().isFullyCondensed()) {
+            throw new ParameterException(spec.commandLine(), "--epochs " + run.settings().epochs() + ": the checkpoint "
+                    + "is at condensing stage " + run.condenser().currentStage() + " of "
+                    + (run.condenser().condenseFactor() - 1) + " after epoch " + resumed.completedEpochs()
+                    + "; give more --epochs, or condense it as it is with 'condense --checkpoint " + resume
+                    + " --out NEW_DIR --force'");
         }
     }
 }

@@ -2,13 +2,18 @@ package dev.condensenet.training.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import dev.condensenet.cli.ExitCodes;
+import dev.condensenet.cli.Flags;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.compiled.ConversionCheck;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.net.CondenseNetConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code verify-conversion}: masked training form vs converted form on random data. */
 @Command(name = "verify-conversion", mixinStandardHelpOptions = true,
@@ -20,7 +25,8 @@ final class VerifyConversionCommand implements Callable<Integer> {
     @Mixin
     ArchitectureOptions arch;
 
-    @Option(names = "--steps", defaultValue = "8", description = "Training steps (at least 2*C; default ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "8", description = "Training steps, the schedule spread over them "
+            + "(at least 2: the last condensing stage starts at half; default ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "8", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -32,8 +38,11 @@ final class VerifyConversionCommand implements Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "1e-5", description = "Max feature difference, and max compiled-vs-converted logit difference (default ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--threads", defaultValue = "0", description = "PyTorch threads (0 = one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -41,10 +50,11 @@ final class VerifyConversionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CondenseNetConfig config = arch.resolve();
-        if (steps < 1 || batch < 1) {
-            throw new UserInputException("--steps and --batch must be positive");
-        }
-        TorchRuntime.init(threads);
+        Flags.require(steps >= ConversionCheck.MIN_STEPS, spec, "--steps", "the last condensing stage starts at "
+                + "half of the schedule, so at least " + ConversionCheck.MIN_STEPS + " steps are needed");
+        Flags.require(batch >= 1, spec, "--batch", "must be at least 1");
+        Flags.require(tolerance >= 0, spec, "--tolerance", "must be >= 0");
+        TorchRuntime.init(threads.get());
         ConversionCheck.Result r = ConversionCheck.run(config, steps, batch, seed);
         boolean ok = r.maxFeatureDiff() <= tolerance && r.maxCompiledDiff() <= tolerance;
         if (json) {
@@ -63,6 +73,6 @@ final class VerifyConversionCommand implements Callable<Integer> {
                     + "max |logit diff| %.3g, max |compiled - converted| %.3g -> %s%n", config, r.steps(),
                     100 * r.sparsity(), r.maxFeatureDiff(), r.maxLogitDiff(), r.maxCompiledDiff(), ok ? "OK" : "FAILED (tolerance " + tolerance + ")");
         }
-        return ok ? 0 : 1;
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

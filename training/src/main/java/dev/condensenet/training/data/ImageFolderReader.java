@@ -58,7 +58,14 @@ public final class ImageFolderReader {
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 try (NDManager one = manager.newSubManager()) {
-                    Record r = folder.get(one, i);
+                    Record r;
+                    try {
+                        r = folder.get(one, i);
+                    } catch (IOException e) {
+                        // DJL's message names the file ("Failed to read image from: <path>")
+                        throw new DataException("cannot read image folder " + dir + ": " + e.getMessage()
+                                + " (remove or replace that file)", e);
+                    }
                     // HWC after Resize → CHW bytes.
                     NDArray hwc = resize.transform(r.getData().singletonOrThrow());
                     NDArray chw = hwc.transpose(2, 0, 1).round().clip(0, 255).toType(DataType.UINT8, false);

@@ -7,7 +7,7 @@ import java.io.UncheckedIOException;
 /** Redraws {@code curves.png} after every epoch. */
 final class CurvesPlotListener extends RunListener {
 
-    static final String FILE = "curves.png";
+    static final String FILE = RunDirectory.CURVES;
 
     CurvesPlotListener(TrainingRun run) {
         super(run);

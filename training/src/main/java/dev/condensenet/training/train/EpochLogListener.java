@@ -20,6 +20,6 @@ final class EpochLogListener extends RunListener {
                         + "stage %d/%d, sparsity %.1f%%, %.0f img/s, %s", s.epoch(), run.settings().epochs(),
                 s.trainLoss(), 100 * s.trainAccuracy(), 100 * s.testAccuracy(), s.learningRate(), s.stage(),
                 run.condenser().condenseFactor() - 1, 100 * s.sparsity(), s.imagesPerSecond(),
-                ProgressListener.clock(s.seconds())));
+                BatchProgress.clock(s.seconds())));
     }
 }

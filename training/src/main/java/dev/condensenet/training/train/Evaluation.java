@@ -45,8 +45,18 @@ public record Evaluation(int samples, int correct, int[][] confusion, List<Strin
         return acc;
     }
 
-    /** Runs {@code block} (logits out) over every batch of {@code data}. */
+    /** Runs {@code block} (logits out) over every batch of {@code data}, silently. */
     public static Evaluation of(Block block, AugmentedDataset data, NDManager manager) {
+        return of(block, data, manager, null);
+    }
+
+    /**
+     * Runs {@code block} (logits out) over every batch of {@code data}, showing progress as {@code task}
+     * ({@link BatchProgress}) unless it is {@code null}.
+     */
+    public static Evaluation of(Block block, AugmentedDataset data, NDManager manager, String task) {
+        BatchProgress progress = task == null ? null
+                : new BatchProgress(task, data.batchesPerEpoch(), BatchProgress.onTerminal());
         int classes = data.images().classNames().size();
         int[][] confusion = new int[classes][classes];
         int samples = 0;
@@ -66,12 +76,18 @@ public record Evaluation(int samples, int correct, int[][] confusion, List<Strin
                     }
                     samples += predicted.length;
                     batch.getManager().close(); // frees the forward pass's intermediates now
+                    if (progress != null) {
+                        progress.step(predicted.length);
+                    }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (TranslateException e) {
             throw new IllegalStateException(e);
+        }
+        if (progress != null) {
+            progress.end();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Evaluation(samples, correct, confusion, data.images().classNames(), seconds);

@@ -11,7 +11,7 @@ import java.util.List;
 /** Rewrites {@code metrics.csv} from the full history each epoch (so a resumed run has every row once). */
 final class MetricsCsvListener extends RunListener {
 
-    static final String FILE = "metrics.csv";
+    static final String FILE = RunDirectory.METRICS;
 
     MetricsCsvListener(TrainingRun run) {
         super(run);

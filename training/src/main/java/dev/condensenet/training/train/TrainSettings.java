@@ -24,6 +24,18 @@ public record TrainSettings(String name, String dataset, String dataDir, int lim
                             int epochs, int batchSize, float learningRate, float momentum, boolean nesterov,
                             float weightDecay, float groupLasso, boolean augment, long seed) {
 
+    /** The same run with {@code n} epochs in all: the learning-rate cosine and the condensing schedule span them. */
+    public TrainSettings withEpochs(int n) {
+        return new TrainSettings(name, dataset, dataDir, limit, testLimit, valSplit, n, batchSize, learningRate,
+                momentum, nesterov, weightDecay, groupLasso, augment, seed);
+    }
+
+    /** The same run writing its model under another name. */
+    public TrainSettings withName(String newName) {
+        return new TrainSettings(newName, dataset, dataDir, limit, testLimit, valSplit, epochs, batchSize,
+                learningRate, momentum, nesterov, weightDecay, groupLasso, augment, seed);
+    }
+
     /** The same run reading its data from {@code dir}. */
     public TrainSettings withDataDir(String dir) {
         return new TrainSettings(name, dataset, dir, limit, testLimit, valSplit, epochs, batchSize, learningRate,

@@ -123,6 +123,12 @@ public final class TrainingRun implements AutoCloseable {
             }
         });
         if (resumeFrom != null) {
+            int behind = condenser.pruneSkippedStages();
+            if (behind > 0) {
+                LOG.warn("{} of {} learned group convs kept input columns that their condensing stage removes (a "
+                        + "checkpoint of an earlier version that skipped stages); removed them by the schedule's "
+                        + "importance rule", behind, condenser.layers().size());
+            }
             optimizer.importState(net.getParameters(), velocity);
             velocity.close();
             completedEpochs = resumeFrom.completedEpochs();
@@ -132,7 +138,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     public Path checkpointDir() {
-        return out.resolve("checkpoint");
+        return out.resolve(RunDirectory.CHECKPOINT);
     }
 
     /** Trains the remaining epochs. */
@@ -236,7 +242,7 @@ public final class TrainingRun implements AutoCloseable {
     /** Test accuracy of the masked training form in eval mode. */
     public Evaluation evaluateTrainingForm() {
         try (NDManager m = trainer.getManager().newSubManager()) {
-            return Evaluation.of(net, test, m);
+            return Evaluation.of(net, test, m, "epoch " + (completedEpochs + 1) + ": test (masked form)");
         }
     }
 
@@ -246,8 +252,9 @@ public final class TrainingRun implements AutoCloseable {
      */
     public Evaluation finish() throws IOException {
         try (NDManager m = NDManager.newBaseManager(trainer.getDevices()[0], "PyTorch")) {
+            LOG.info("converting to the condensed form and testing it on {} images", test.images().size());
             SequentialBlock condensed = Converter.convert(net, config, m);
-            Evaluation eval = Evaluation.of(condensed, test, m);
+            Evaluation eval = Evaluation.of(condensed, test, m, "test (condensed form)");
             ModelCard card = new ModelCard(settings.name(), config, mean, std, train.images().classNames(),
                     settings.dataset(), null, 0).withAccuracy(eval.accuracy(), eval.samples());
             ModelDirectory.write(out, card, condensed);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.condensenet.cli.ExitCodes;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -64,8 +65,8 @@ class MainTest {
             {"train", "--preset", "fmnist-26", "--data-dir", "/nonexistent", "--out", "/tmp/x"},
             {"info", "--frobnicate"}}) {
             Result r = run(args);
-            assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", args) + ": " + r.err());
-            assertTrue(r.err().startsWith("error: ") || r.err().contains("Unknown option"), r.err());
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("error: "), r.err());
         }
         Result r = run("info", "--preset", "nope");
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -88,7 +89,7 @@ class MainTest {
         Files.delete(out.resolve("config.json")); // so the resumed run must write the model directory again
 
         Result lost = run("train", "--resume", out.toString());
-        assertEquals(Main.EXIT_BAD_INPUT, lost.code(), lost.err());
+        assertEquals(ExitCodes.USAGE, lost.code(), lost.err());
         assertTrue(lost.err().contains(data.toString()) && lost.err().contains("--data-dir"), lost.err());
         Result found = run("train", "--resume", out.toString(), "--data-dir", moved.toString());
         assertEquals(0, found.code(), found.err());
@@ -138,7 +139,7 @@ class MainTest {
     @Test
     void evalOfADamagedModelExitsWithCodeTwo() {
         Result r = run("eval", "--model", tmp.resolve("none").toString(), "--json");
-        assertEquals(Main.EXIT_BAD_INPUT, r.code());
+        assertEquals(ExitCodes.USAGE, r.code());
         assertTrue(r.err().contains("does not exist"), r.err());
     }
 }

@@ -15,6 +15,7 @@ import dev.condensenet.training.data.ImageSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,24 +76,69 @@ class TrainingRunTest {
 
     @Test
     void resumingGivesTheSameResultAsAnUninterruptedRun() throws Exception {
-        ImageSet[] data = fmnist(640, 200);
-        TrainSettings s = settings(2, 640, 7);
+        Path[] runs = straightAndResumed(fmnist(640, 200), settings(2, 640, 7), 1, r -> { }, r -> { });
+        assertSameParameters(runs[0].resolve("checkpoint"), runs[1].resolve("checkpoint"));
+        assertEquals(Files.readAllLines(runs[0].resolve("metrics.csv")).size(),
+                Files.readAllLines(runs[1].resolve("metrics.csv")).size());
+    }
+
+    /**
+     * Trains {@code s} straight through, and again stopped after epoch {@code at} and resumed from the
+     * checkpoint; {@code beforeResume} sees the run as it stops, {@code resumed} the resumed run before it trains on.
+     *
+     * @return the straight and the resumed run's output directories
+     */
+    private Path[] straightAndResumed(ImageSet[] data, TrainSettings s, int at, Consumer<TrainingRun> beforeResume,
+                                      Consumer<TrainingRun> resumed) throws Exception {
         Path straight = tmp.resolve("straight");
         try (TrainingRun r = run(straight, s, data, null)) {
             r.train();
         }
         Path split = tmp.resolve("split");
         try (TrainingRun r = run(split, s, data, null)) {
-            r.trainUntil(1);
+            r.trainUntil(at);
+            beforeResume.accept(r);
         }
         Checkpoint.State state = Checkpoint.read(split.resolve("checkpoint"));
-        assertEquals(1, state.completedEpochs());
+        assertEquals(at, state.completedEpochs());
         try (TrainingRun r = run(split, state.settings(), data, state)) {
+            resumed.accept(r);
             r.train();
         }
-        assertSameParameters(straight.resolve("checkpoint"), split.resolve("checkpoint"));
-        assertEquals(Files.readAllLines(straight.resolve("metrics.csv")).size(),
-                Files.readAllLines(split.resolve("metrics.csv")).size());
+        return new Path[] {straight, split};
+    }
+
+    @Test
+    void shortSchedulesJumpOverStagesAndStillCondenseFully() throws Exception {
+        // One batch per epoch: 2 epochs jump from stage 0 to 3 (three stages at once), 4 epochs go 0, 1,
+        // then 3 (two at once). Either way the last stage has sparsity 3/4 and converts.
+        ImageSet[] data = fmnist(64, 64);
+        int[][] expectedStages = {{0, 3}, {0, 1, 3, 3}};
+        for (int[] stages : expectedStages) {
+            Path out = tmp.resolve("jump" + stages.length);
+            try (TrainingRun r = run(out, settings(stages.length, 64, 3), data, null)) {
+                r.train();
+                for (int e = 0; e < stages.length; e++) {
+                    EpochStats s = r.history().get(e);
+                    assertEquals(stages[e], s.stage(), "epoch " + (e + 1));
+                    assertEquals(stages[e] / 4.0, s.sparsity(), 1e-12, "epoch " + (e + 1));
+                }
+                assertTrue(r.condenser().layersBehindTheirStage().isEmpty());
+                r.finish();
+            }
+            assertTrue(Files.isRegularFile(out.resolve(ModelDirectory.PARAMS_FILE)));
+        }
+    }
+
+    @Test
+    void resumingAcrossAStageBoundaryCondensesLikeAnUninterruptedRun() throws Exception {
+        // 4 epochs of one batch: stage 1 after epoch 2, then a jump to stage 3 in the resumed epoch 3.
+        Path[] runs = straightAndResumed(fmnist(64, 64), settings(4, 64, 5), 2,
+                r -> assertEquals(1, r.condenser().currentStage()),
+                r -> assertEquals(1, r.condenser().currentStage()));
+        assertSameParameters(runs[0].resolve("checkpoint"), runs[1].resolve("checkpoint"));
+        String[] epoch3 = Files.readAllLines(runs[1].resolve("metrics.csv")).get(3).split(",");
+        assertEquals(List.of("3", "3", "0.7500"), List.of(epoch3[0], epoch3[5], epoch3[6]), "epoch, stage, sparsity");
     }
 
     /** Loads both checkpoints' training-form parameters and requires them to be identical. */

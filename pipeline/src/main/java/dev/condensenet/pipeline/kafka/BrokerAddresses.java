@@ -1,0 +1,59 @@
+package dev.condensenet.pipeline.kafka;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.clients.ClientDnsLookup;
+import org.apache.kafka.clients.ClientUtils;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * A quick look at the bootstrap addresses before a Kafka client is created: when nothing listens at any of
+ * them, the clients only say "Timed out waiting for a node assignment" after their whole API timeout. A TCP
+ * connection (no Kafka protocol, so TLS and SASL do not matter) tells that in milliseconds.
+ */
+final class BrokerAddresses {
+
+    /** How long one address may take to accept a connection. */
+    static final int CONNECT_TIMEOUT_MS = 3000;
+
+    private BrokerAddresses() {
+    }
+
+    /**
+     * @throws KafkaClients.KafkaSetupException naming the addresses and why none could be reached (malformed,
+     *     unknown host, connection refused, no answer)
+     */
+    static void requireReachable(String bootstrapServers) {
+        List<String> given = Arrays.stream(bootstrapServers.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .toList();
+        List<InetSocketAddress> addresses;
+        try {
+            addresses = ClientUtils.parseAndValidateAddresses(given, ClientDnsLookup.USE_ALL_DNS_IPS);
+        } catch (ConfigException e) {
+            throw new KafkaClients.KafkaSetupException("cannot reach a Kafka broker at " + bootstrapServers + " ("
+                    + e.getMessage() + "): check --bootstrap-servers (host:port[,host:port])");
+        }
+        List<String> why = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            try (Socket s = new Socket()) {
+                s.connect(a, CONNECT_TIMEOUT_MS);
+                return; // something listens: the Kafka client takes it from here
+            } catch (ConnectException e) {
+                why.add("connection refused");
+            } catch (SocketTimeoutException e) {
+                why.add("no answer within " + CONNECT_TIMEOUT_MS / 1000 + " s");
+            } catch (IOException e) {
+                why.add(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        }
+        throw new KafkaClients.KafkaSetupException("cannot reach a Kafka broker at " + bootstrapServers + " ("
+                + String.join(", ", why.stream().distinct().toList()) + "): check --bootstrap-servers and that the "
+                + "broker is running");
+    }
+}
