@@ -4,10 +4,12 @@
  * training jar and DJL's onnxruntime-engine on the class path (BENCHMARKS.md, "ONNX Runtime engine"):
  *
  *   java -cp training/target/condensenet-training.jar:$ORT_ENGINE_JAR:$ORT_JAR \
- *        benchmarks/OrtEngineBench.java cifar10-86 2 1,64 3
+ *        benchmarks/OrtEngineBench.java onnxruntime cifar10-86 2 1,64 3
  *
- * Arguments: preset (a randomly initialised, fully condensed model) or model directory, threads,
- * batch sizes, seconds per point. Prints one JSON object.
+ * Arguments: engine (onnxruntime or libtorch: one per JVM, because both engines' thread pools spin after
+ * a call and steal the other's cores when they share a process), preset (a randomly initialised, fully
+ * condensed model) or model directory, threads, batch sizes, seconds per point. Prints one JSON object;
+ * maxLogitDiffFromLibtorch compares with the served libtorch network.
  */
 import ai.djl.Device;
 import ai.djl.Model;
@@ -32,10 +34,12 @@ import java.util.Random;
 public class OrtEngineBench {
 
     public static void main(String[] args) throws Exception {
-        String what = args.length > 0 ? args[0] : "cifar10-86";
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        String[] batches = (args.length > 2 ? args[2] : "1,64").split(",");
-        double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 3;
+        String engine = args.length > 0 ? args[0] : "onnxruntime";
+        String what = args.length > 1 ? args[1] : "cifar10-86";
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        String[] batches = (args.length > 3 ? args[3] : "1,64").split(",");
+        double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 3;
+        boolean ortTimed = engine.equals("onnxruntime");
         TorchRuntime.init(threads);
         Path tmp = Files.createTempDirectory("ort-bench");
         ModelDirectory dir = Files.isDirectory(Path.of(what)) ? ModelDirectory.open(Path.of(what))
@@ -70,10 +74,8 @@ public class OrtEngineBench {
                     for (int i = 0; i < yt.length; i++) {
                         diff = Math.max(diff, Math.abs(yt[i] - yo[i]));
                     }
-                    for (int round = 0; round < 2; round++) { // alternate the engines
-                        rows.add(row("libtorch-compiled", n, ips(pt, mt, x, shape, seconds), 0));
-                        rows.add(row("onnxruntime", n, ips(po, mo, x, shape, seconds), diff));
-                    }
+                    rows.add(ortTimed ? row("onnxruntime", n, ips(po, mo, x, shape, seconds), diff)
+                            : row("libtorch-compiled", n, ips(pt, mt, x, shape, seconds), 0));
                 }
             }
         }
