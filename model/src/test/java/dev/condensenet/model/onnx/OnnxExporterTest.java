@@ -65,8 +65,10 @@ class OnnxExporterTest {
                 assertArrayEquals(new long[] {batch, md.config().classes()}, y.getInfo().getShape());
                 float[] actual = new float[expected.length];
                 y.getFloatBuffer().get(actual);
-                assertTrue(maxDiff(actual, expected) <= 1e-5, "ONNX Runtime vs served logits: " + maxDiff(actual, expected));
-                assertTrue(maxDiff(actual, reference) <= 1e-5, "ONNX Runtime vs converted tree: " + maxDiff(actual, reference));
+                double served = maxDiff(actual, expected);
+                double tree = maxDiff(actual, reference);
+                assertTrue(served <= 1e-5, "ONNX Runtime vs served logits: " + served);
+                assertTrue(tree <= 1e-5, "ONNX Runtime vs converted tree: " + tree);
                 assertTrue(maxAbs(expected) > 1e-3, "logits are not trivially zero");
             }
         }
