@@ -28,9 +28,11 @@ class ModelArchitectureTest {
             .layer("net").definedBy("dev.condensenet.model.net..")
             .layer("compiled").definedBy("dev.condensenet.model.compiled..")
             .layer("store").definedBy("dev.condensenet.model.store..")
+            .layer("onnx").definedBy("dev.condensenet.model.onnx..")
             .whereLayer("store").mayNotBeAccessedByAnyLayer()
+            .whereLayer("onnx").mayNotBeAccessedByAnyLayer()
             .whereLayer("compiled").mayOnlyBeAccessedByLayers("store")
-            .whereLayer("net").mayOnlyBeAccessedByLayers("compiled", "store")
+            .whereLayer("net").mayOnlyBeAccessedByLayers("compiled", "store", "onnx")
             .whereLayer("engine").mayOnlyBeAccessedByLayers("net", "compiled", "store");
 
     @ArchTest

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "condensenet-training", mixinStandardHelpOptions = true, version = "condensenet-training 0.1.0",
         description = "Train, condense, convert, inspect and benchmark CondenseNet (DJL + PyTorch).",
         subcommands = {InfoCommand.class, VerifyConversionCommand.class, TrainCommand.class, EvalCommand.class,
-                CondenseCommand.class, SamplesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                CondenseCommand.class, SamplesCommand.class, BenchCommand.class, ExportOnnxCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main extends RootCommand {
 
     public static void main(String[] args) {

@@ -36,7 +36,7 @@ class TrainingCliErrorsTest {
 
     @Test
     void noCommandIsAUsageError() {
-        refused("choose a command: info, verify-conversion, train, eval, condense, samples, bench; see "
+        refused("choose a command: info, verify-conversion, train, eval, condense, samples, bench, export-onnx; see "
                 + "'condensenet-training --help'");
     }
 

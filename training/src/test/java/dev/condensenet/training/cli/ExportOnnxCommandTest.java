@@ -1,0 +1,46 @@
+package dev.condensenet.training.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code export-onnx}: writes the file, never overwrites one without --force (ONNX Runtime check: model module). */
+class ExportOnnxCommandTest {
+
+    private static final String MODEL = Path.of("..", "testdata", "models", "fmnist-26").toString();
+
+    @Test
+    void writesTheModelAndReplacesAnExistingFileOnlyWithForce(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("fmnist-26.onnx");
+        Cli.Result r = Cli.run("export-onnx", "--model", MODEL, "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("wrote " + out), r.out());
+        long size = Files.size(out);
+        assertTrue(size > 100_000, "the weights are in the file: " + size);
+
+        Files.writeString(out, "keep me");
+        Cli.run("export-onnx", "--model", MODEL, "--out", out.toString())
+                .assertOneLine(2, "error: --out " + out + " exists: use a new --out, or --force to replace it");
+        assertEquals("keep me", Files.readString(out));
+
+        assertEquals(0, Cli.run("export-onnx", "--model", MODEL, "--out", out.toString(), "--force").code());
+        assertEquals(size, Files.size(out));
+        try (var files = Files.list(tmp)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void aMissingModelDirectoryIsOneErrorLine(@TempDir Path tmp) {
+        Cli.Result r = Cli.run("export-onnx", "--model", tmp.resolve("nope").toString(), "--out",
+                tmp.resolve("m.onnx").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.errorLines().size(), r.err());
+        assertTrue(r.errorLines().get(0).startsWith("error: "), r.err());
+        assertTrue(Files.notExists(tmp.resolve("m.onnx")));
+    }
+}
