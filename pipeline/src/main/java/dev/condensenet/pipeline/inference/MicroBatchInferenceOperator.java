@@ -16,6 +16,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the frames after the checkpoint. No keyBy: the operator chains after the source and decoder, image
  * bytes never cross the network, and inference on the task thread gives natural backpressure.
  *
+ * <p>With {@link BatchingMode#SHARED} the batch goes to the TaskManager's {@link SharedBatcher} instead of a
+ * model of this subtask, and a batch counts as full at {@code maxBatch / parallelism} frames (this
+ * subtask's share of a merged batch); the flush still waits for its logits, so the rules above hold unchanged.
+ *
  * <p>Buffers are allocated once in {@link #open()}; per batch only the model's own work allocates.
  * Emitted predictions reuse one object: the chained sink serializes each one before the next is built.
  */
@@ -27,6 +31,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private final int maxBatch;
     private final long maxDelayMs;
     private final int topK;
+    private final BatchingMode mode;
 
     private transient BatchPredictor predictor;
     private transient InferenceMetrics metrics;
@@ -41,6 +46,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private transient String[] frameIds;
     private transient long[] captureTs;
     private transient int size;
+    private transient int flushAt;
     private transient ScheduledFuture<?> timer;
     private transient Prediction out;
     private transient StreamRecord<Prediction> outRecord;
@@ -59,6 +65,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         this.maxBatch = batching.maxBatch();
         this.maxDelayMs = batching.maxDelayMs();
         this.topK = topK;
+        this.mode = batching.mode();
     }
 
     @Override
@@ -82,7 +89,17 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         out.topKScores = new float[k];
         outRecord = new StreamRecord<>(out);
         metrics = new InferenceMetrics(getMetricGroup());
-        predictor = factory.open(getRuntimeContext(), maxBatch);
+        // Shared: each subtask hands over its share of a merged batch, so that the subtasks of a TaskManager
+        // together fill one batch of maxBatch frames instead of each queueing a full one.
+        int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        flushAt = mode == BatchingMode.SHARED ? Math.max(1, maxBatch / subtasks) : maxBatch;
+        if (mode == BatchingMode.SHARED) {
+            SharedBatcher.Handle shared = SharedBatcher.acquire(factory, getRuntimeContext(), maxBatch);
+            predictor = shared;
+            metrics.registerShared(shared.batcher());
+        } else {
+            predictor = factory.open(getRuntimeContext(), maxBatch);
+        }
     }
 
     @Override
@@ -96,7 +113,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         frameIds[size] = f.frameId;
         captureTs[size] = f.captureTs;
         size++;
-        if (size >= maxBatch) {
+        if (size >= flushAt) {
             flush(FlushReason.SIZE, 0);
         } else if (size == 1) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -146,7 +163,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         metrics.batchSize.update(n);
         metrics.flushCounter(reason).inc();
         out.inferenceTs = now;
-        out.batchSize = n;
+        // The batch the frames were inferred in: with a shared batcher, the merged one.
+        out.batchSize = predictor instanceof SharedBatcher.Handle shared ? shared.lastMergedSize() : n;
         for (int i = 0; i < n; i++) {
             rank(i);
             out.stream = streams[i];
@@ -192,6 +210,11 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         } finally {
             super.close();
         }
+    }
+
+    /** For tests: the predictor this subtask calls. */
+    BatchPredictor predictor() {
+        return predictor;
     }
 
     /** For tests: the live metrics of this subtask. */
