@@ -94,7 +94,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         flushAt = mode == BatchingMode.SHARED ? Math.max(1, maxBatch / subtasks) : maxBatch;
         if (mode == BatchingMode.SHARED) {
-            SharedBatcher.Handle shared = SharedBatcher.acquire(factory, getRuntimeContext(), maxBatch);
+            SharedBatcher.Handle shared = SharedBatcher.acquire(factory, getRuntimeContext(),
+                    new BatchingSettings(maxBatch, maxDelayMs, mode));
             predictor = shared;
             metrics.registerShared(shared.batcher());
         } else {

@@ -17,8 +17,9 @@ import org.apache.flink.util.InstantiationUtil;
  * One model per TaskManager JVM and device, shared by every subtask that runs the same model there
  * ({@code --batching shared}). Subtasks hand their micro-batches to it ({@link Handle#predict}, which blocks
  * the subtask until its logits are back, so the operator's flush-before-barrier still leaves nothing in flight
- * at a checkpoint); one device thread takes every batch queued at that moment, up to {@code maxBatch} frames,
- * runs them as one merged batch and hands each subtask its rows. While the device is busy, the next batches
+ * at a checkpoint); one device thread runs the queued batches as one merged batch of up to {@code maxBatch}
+ * frames once that many are queued or the oldest has waited {@code maxDelayMs}, and hands each subtask its
+ * rows. While the device is busy, the next batches
  * queue up and are merged: on a GPU, whose forward costs about the same for 1 or 128 images (BENCHMARKS.md
  * "GPU"), N subtasks then cost one forward instead of N.
  *
@@ -34,13 +35,14 @@ public final class SharedBatcher {
     private static final Map<Key, SharedBatcher> LIVE = new HashMap<>();
     private static final int WINDOW = 2048;
 
-    private record Key(ByteBuffer factory, int maxBatch) {}
+    private record Key(ByteBuffer factory, int maxBatch, long maxDelayMs) {}
 
     private final Key key;
     private final BatchPredictor model;
     private final int frameSize;
     private final int classes;
     private final int maxBatch;
+    private final long maxDelayNanos;
     private final float[] batch;
     private final float[] logits;
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,12 +59,13 @@ public final class SharedBatcher {
     /** Frames per merged batch; shared by the metric groups of all subtasks using this batcher. */
     final DescriptiveStatisticsHistogram mergedBatchSize = new DescriptiveStatisticsHistogram(WINDOW);
 
-    private SharedBatcher(Key key, BatchPredictor model, ModelSpec spec, int maxBatch) {
+    private SharedBatcher(Key key, BatchPredictor model, ModelSpec spec, int maxBatch, long maxDelayMs) {
         this.key = key;
         this.model = model;
         this.frameSize = spec.frameSize();
         this.classes = spec.numClasses();
         this.maxBatch = maxBatch;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMs);
         this.batch = new float[maxBatch * frameSize];
         this.logits = new float[maxBatch * classes];
         this.device = new Thread(this::run, "condensenet-shared-batcher-" + spec.name);
@@ -76,14 +79,17 @@ public final class SharedBatcher {
      *
      * @throws Exception whatever {@link PredictorFactory#open} throws
      */
-    public static Handle acquire(PredictorFactory factory, RuntimeContext context, int maxBatch) throws Exception {
-        Key key = new Key(ByteBuffer.wrap(InstantiationUtil.serializeObject(factory)), maxBatch);
+    public static Handle acquire(PredictorFactory factory, RuntimeContext context, BatchingSettings batching)
+            throws Exception {
+        int maxBatch = batching.maxBatch();
+        Key key = new Key(ByteBuffer.wrap(InstantiationUtil.serializeObject(factory)), maxBatch, batching.maxDelayMs());
         context.registerUserCodeClassLoaderReleaseHookIfAbsent(SharedBatcher.class.getName(), SharedBatcher::closeAll);
         SharedBatcher b;
         synchronized (LIVE) { // later subtasks wait here while the first loads the model
             b = LIVE.get(key);
             if (b == null) {
-                b = new SharedBatcher(key, factory.open(context, maxBatch), factory.spec(), maxBatch);
+                b = new SharedBatcher(key, factory.open(context, maxBatch), factory.spec(), maxBatch,
+                        batching.maxDelayMs());
                 LIVE.put(key, b);
             }
             b.refs++;
@@ -148,6 +154,17 @@ public final class SharedBatcher {
                 }
                 if (queue.isEmpty()) {
                     return;
+                }
+                // The operator's size-or-delay rule, for the merged batch: run once maxBatch frames are
+                // queued or the oldest queued batch has waited maxDelayMs.
+                long deadline = queue.peek().queuedAt + maxDelayNanos;
+                long left;
+                while (queuedFrames < maxBatch && !closing && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        queued.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        break; // nothing interrupts this thread on purpose: run what is queued
+                    }
                 }
                 int n = 0;
                 while (!queue.isEmpty() && n + queue.peek().n <= maxBatch) {
@@ -218,6 +235,7 @@ public final class SharedBatcher {
         float[] logits;
         int n;
         int mergedN;
+        long queuedAt;
         boolean done;
         Throwable error;
 
@@ -268,6 +286,7 @@ public final class SharedBatcher {
                 if (closing) {
                     throw new IllegalStateException("the shared batcher is closed");
                 }
+                r.queuedAt = System.nanoTime();
                 queue.add(r);
                 queuedFrames += n;
                 queued.signal();
