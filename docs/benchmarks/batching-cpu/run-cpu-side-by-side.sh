@@ -1,5 +1,6 @@
 #!/bin/bash
 # CPU side by side: main vs branch per-subtask vs branch shared, p=1 and p=2
+# /tmp/h17/main = `git archive 6ea946d | tar -x -C /tmp/h17/main` built with `mvn -o -pl pipeline -am -DskipTests package`
 out=/tmp/h17/bench; mkdir -p $out
 common="--batch-sizes 1,32 --reference-batch 32 --rates 0.5 --frames 600 --seconds 3 --json"
 for p in 1 2; do
