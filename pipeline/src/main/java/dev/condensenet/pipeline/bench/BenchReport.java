@@ -30,6 +30,8 @@ public final class BenchReport {
     public String device;
     public int threads;
     public int parallelism;
+    /** {@code --batching}; with {@code shared}, meanBatch is the mean merged batch a frame was inferred in. */
+    public String batching = "per-subtask";
     public long maxDelayMs;
     public int framesPerPoint;
     public double seconds;
@@ -100,6 +102,7 @@ public final class BenchReport {
         o.put("device", device);
         o.put("threads", threads);
         o.put("parallelism", parallelism);
+        o.put("batching", batching);
         o.put("maxDelayMs", maxDelayMs);
         o.put("framesPerPoint", framesPerPoint);
         o.put("seconds", seconds);
@@ -160,8 +163,9 @@ public final class BenchReport {
 
     public String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "model %s on %s, %d inference thread(s), parallelism %d, max delay %d ms,"
-                + " %d frames per point%n", model, device, threads, parallelism, maxDelayMs, framesPerPoint));
+        sb.append(String.format(Locale.ROOT, "model %s on %s, %d inference thread(s), parallelism %d (%s batching),"
+                + " max delay %d ms, %d frames per point%n", model, device, threads, parallelism, batching, maxDelayMs,
+                framesPerPoint));
         sb.append(String.format(Locale.ROOT, "%6s %14s %12s %14s %10s %10s%n", "batch", "pipeline fps", "model fps",
                 "model ms/batch", "pipe/model", "mean batch"));
         for (BatchRow r : batches) {

@@ -3,6 +3,7 @@ package dev.condensenet.pipeline.bench;
 import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.StreamingJob;
@@ -35,7 +36,7 @@ public final class StreamingBench {
      */
     public record Settings(Path model, Path images, int frames, double seconds, List<Integer> batchSizes,
                            int referenceBatch, List<Double> rates, long maxDelayMs, int threads, DeviceSpec device,
-                           int parallelism, Duration timeout, double warmUpSeconds) {}
+                           int parallelism, Duration timeout, double warmUpSeconds, BatchingMode batching) {}
 
     private static final double MODEL_ONLY_MIN_SECONDS = 1.0;
     private static final double JIT_QUIET = 0.25;
@@ -66,6 +67,7 @@ public final class StreamingBench {
         report.device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
         report.threads = s.threads();
         report.parallelism = s.parallelism();
+        report.batching = s.batching().flagValue();
         report.maxDelayMs = s.maxDelayMs();
         report.framesPerPoint = s.frames();
         report.seconds = s.seconds();
@@ -133,7 +135,7 @@ public final class StreamingBench {
     private StreamingJob.Builder job(int batch) {
         return StreamingJob.builder()
                 .setModel(s.model())
-                .optBatching(new BatchingSettings(batch, s.maxDelayMs()))
+                .optBatching(new BatchingSettings(batch, s.maxDelayMs(), s.batching()))
                 .optInferenceThreads(s.threads())
                 .optDevice(s.device());
     }

@@ -8,6 +8,7 @@ import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.pipeline.bench.BenchPlots;
 import dev.condensenet.pipeline.bench.BenchReport;
 import dev.condensenet.pipeline.bench.StreamingBench;
+import dev.condensenet.pipeline.inference.BatchingMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rates", description = "Input rates as fractions of the peak (default: ${DEFAULT-VALUE})")
     String rates = "0.25,0.5,0.75,0.9";
+
+    @Option(names = "--batching", converter = JobOptions.BatchingConverter.class, description = "per-subtask or "
+            + "shared (one model per device, merged batches; meanBatch is then the merged size) (default: per-subtask)")
+    BatchingMode batching = BatchingMode.PER_SUBTASK;
 
     @Option(names = "--max-delay-ms", description = "Longest a frame waits for its batch (default: ${DEFAULT-VALUE})")
     long maxDelayMs = 20;
@@ -126,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
             OutputPaths.requireWritableDirectory(plot, "--plot");
         }
         return new StreamingBench.Settings(modelDir, imageDir, frames, seconds, batches, reference, fractions,
-                maxDelayMs, threads.get(), device.get(), parallelism, Duration.ofSeconds(timeoutS), warmUpS);
+                maxDelayMs, threads.get(), device.get(), parallelism, Duration.ofSeconds(timeoutS), warmUpS, batching);
     }
 
     private <T> List<T> parseList(String flag, String value, Function<String, T> parse) {

@@ -8,6 +8,7 @@ import dev.condensenet.cli.Flags;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.CheckpointSettings;
@@ -71,6 +72,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-delay-ms", description = "(default: ${DEFAULT-VALUE})")
     long maxDelayMs = 20;
 
+    @Option(names = "--batching", converter = JobOptions.BatchingConverter.class,
+            description = "per-subtask or shared (default: per-subtask)")
+    BatchingMode batching = BatchingMode.PER_SUBTASK;
+
     @Option(names = "--parallelism", description = "Input partitions and subtasks (default: ${DEFAULT-VALUE})")
     int parallelism = 2;
 
@@ -123,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .setKafka(KafkaSettings.of(kafka.bootstrapServers()).withGuarantee(guarantee))
                     .setModel(modelDir)
                     .optDevice(DeviceSpec.CPU)
-                    .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
+                    .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
                     // exactly-once output is visible per checkpoint
                     .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))

@@ -4,6 +4,7 @@ import dev.condensenet.cli.DeviceOption;
 import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
+import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.job.CheckpointSettings;
 import dev.condensenet.pipeline.job.KafkaSettings;
@@ -45,6 +46,11 @@ public class JobOptions {
 
     @Option(names = "--max-delay-ms", description = "Longest a frame waits for its batch to fill (default: ${DEFAULT-VALUE})")
     public long maxDelayMs = 20;
+
+    @Option(names = "--batching", converter = BatchingConverter.class, description = "per-subtask (each subtask "
+            + "runs its own model) or shared (one model and merged batches per TaskManager and device; for GPUs) "
+            + "(default: per-subtask)")
+    public BatchingMode batching = BatchingMode.PER_SUBTASK;
 
     @Option(names = "--guarantee", converter = GuaranteeConverter.class,
             description = "at-least-once or exactly-once (transactional output; consumers need "
@@ -135,7 +141,7 @@ public class JobOptions {
                     .optDevice(device.get())
                     .optInferenceThreads(threads.get())
                     .optFrameLimits(new FrameLimits(maxPixels, maxFrameBytes))
-                    .optBatching(new BatchingSettings(maxBatch, maxDelayMs))
+                    .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optTopK(topK)
                     .optCheckpoints(new CheckpointSettings(checkpointIntervalMs, checkpointDir, restartDelayMs))
                     .optParallelism(parallelism);
@@ -145,6 +151,19 @@ public class JobOptions {
     }
 
     /** Accepts at-least-once / exactly-once (and the enum names). */
+    /** {@code --batching}: per-subtask or shared. */
+    public static final class BatchingConverter implements picocli.CommandLine.ITypeConverter<BatchingMode> {
+        @Override
+        public BatchingMode convert(String value) {
+            try {
+                return BatchingMode.parse(value.trim());
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected per-subtask or shared, not '" + value + "'");
+            }
+        }
+    }
+
     public static final class GuaranteeConverter implements picocli.CommandLine.ITypeConverter<DeliveryGuarantee> {
         @Override
         public DeliveryGuarantee convert(String value) {

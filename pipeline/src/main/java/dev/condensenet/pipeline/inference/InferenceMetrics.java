@@ -1,6 +1,7 @@
 package dev.condensenet.pipeline.inference;
 
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Meter;
 import org.apache.flink.metrics.MeterView;
@@ -23,8 +24,11 @@ public final class InferenceMetrics {
     public final Histogram latencyMs;
     public final Meter throughput;
 
+    private final MetricGroup group;
+
     public InferenceMetrics(MetricGroup operatorGroup) {
         MetricGroup g = operatorGroup.addGroup("condensenet");
+        group = g;
         predictions = g.counter("predictions");
         batches = g.counter("batches");
         batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(WINDOW));
@@ -35,6 +39,18 @@ public final class InferenceMetrics {
         inferenceTimeMicros = g.histogram("inferenceTimeMicros", new DescriptiveStatisticsHistogram(WINDOW));
         latencyMs = g.histogram("latencyMs", new DescriptiveStatisticsHistogram(WINDOW));
         throughput = g.meter("predictionsPerSecond", new MeterView(predictions));
+    }
+
+    /**
+     * With {@code --batching shared}: the batcher's merged batch sizes (frames, JVM-wide), the share of time its
+     * device runs batches (0..1) and the frames queued for it; {@code waitMicros} is this subtask's wait for
+     * its logits (queueing plus the merged batch), the same histogram as {@code inferenceTimeMicros}.
+     */
+    void registerShared(SharedBatcher batcher) {
+        group.histogram("mergedBatchSize", batcher.mergedBatchSize);
+        group.gauge("deviceBusyFraction", (Gauge<Double>) batcher::busyFraction);
+        group.gauge("queueDepth", (Gauge<Integer>) batcher::queueDepth);
+        group.histogram("waitMicros", inferenceTimeMicros);
     }
 
     Counter flushCounter(FlushReason reason) {

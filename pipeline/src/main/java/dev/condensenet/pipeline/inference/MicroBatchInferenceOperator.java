@@ -16,6 +16,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the frames after the checkpoint. No keyBy: the operator chains after the source and decoder, image
  * bytes never cross the network, and inference on the task thread gives natural backpressure.
  *
+ * <p>With {@link BatchingMode#SHARED} the batch goes to the TaskManager's {@link SharedBatcher} instead of a
+ * model of this subtask, and a batch counts as full at {@code maxBatch / parallelism} frames (this
+ * subtask's share of a merged batch); the flush still waits for its logits, so the rules above hold unchanged.
+ *
  * <p>Buffers are allocated once in {@link #open()}; per batch only the model's own work allocates.
  * Emitted predictions reuse one object: the chained sink serializes each one before the next is built.
  */
@@ -27,6 +31,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private final int maxBatch;
     private final long maxDelayMs;
     private final int topK;
+    private final BatchingMode mode;
 
     private transient BatchPredictor predictor;
     private transient InferenceMetrics metrics;
@@ -36,11 +41,12 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private transient String modelName;
     private transient float[] batch;
     private transient float[] logits;
-    private transient float[] probs;
+    private transient SoftmaxTopK ranking;
     private transient String[] streams;
     private transient String[] frameIds;
     private transient long[] captureTs;
     private transient int size;
+    private transient int flushAt;
     private transient ScheduledFuture<?> timer;
     private transient Prediction out;
     private transient StreamRecord<Prediction> outRecord;
@@ -59,6 +65,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         this.maxBatch = batching.maxBatch();
         this.maxDelayMs = batching.maxDelayMs();
         this.topK = topK;
+        this.mode = batching.mode();
     }
 
     @Override
@@ -69,10 +76,10 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         classes = spec.numClasses();
         classNames = spec.classNames;
         modelName = spec.name;
-        int k = Math.min(topK, classes);
+        ranking = new SoftmaxTopK(classes, topK);
+        int k = ranking.k();
         batch = new float[maxBatch * frameSize];
         logits = new float[maxBatch * classes];
-        probs = new float[classes];
         streams = new String[maxBatch];
         frameIds = new String[maxBatch];
         captureTs = new long[maxBatch];
@@ -82,7 +89,18 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         out.topKScores = new float[k];
         outRecord = new StreamRecord<>(out);
         metrics = new InferenceMetrics(getMetricGroup());
-        predictor = factory.open(getRuntimeContext(), maxBatch);
+        // Shared: each subtask hands over its share of a merged batch, so that the subtasks of a TaskManager
+        // together fill one batch of maxBatch frames instead of each queueing a full one.
+        int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        flushAt = mode == BatchingMode.SHARED ? Math.max(1, maxBatch / subtasks) : maxBatch;
+        if (mode == BatchingMode.SHARED) {
+            SharedBatcher.Handle shared = SharedBatcher.acquire(factory, getRuntimeContext(),
+                    new BatchingSettings(maxBatch, maxDelayMs, mode));
+            predictor = shared;
+            metrics.registerShared(shared.batcher());
+        } else {
+            predictor = factory.open(getRuntimeContext(), maxBatch);
+        }
     }
 
     @Override
@@ -96,8 +114,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         frameIds[size] = f.frameId;
         captureTs[size] = f.captureTs;
         size++;
-        if (size >= maxBatch) {
-            flush(FlushReason.SIZE);
+        if (size >= flushAt) {
+            flush(FlushReason.SIZE, 0);
         } else if (size == 1) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
             timer = getProcessingTimeService().registerTimer(now + maxDelayMs, this);
@@ -108,7 +126,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     public void onProcessingTime(long time) throws Exception {
         timer = null;
         if (size > 0) {
-            flush(FlushReason.TIMER);
+            flush(FlushReason.TIMER, time);
         }
     }
 
@@ -116,37 +134,40 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         if (size > 0) {
-            flush(FlushReason.BARRIER);
+            flush(FlushReason.BARRIER, 0);
         }
     }
 
     @Override
     public void finish() throws Exception {
         if (size > 0) {
-            flush(FlushReason.END);
+            flush(FlushReason.END, 0);
         }
         super.finish();
     }
 
-    private void flush(FlushReason reason) throws Exception {
+    /** @param firedAt the timer's time when a timer fired (the service may not have advanced yet), else 0 */
+    private void flush(FlushReason reason, long firedAt) throws Exception {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
         }
         int n = size;
+        // The inference duration is an interval (monotonic clock); latency compares with the frames' capture
+        // times, so it takes "now" from Flink's processing-time service, which tests can set.
         long t0 = System.nanoTime();
         predictor.predict(batch, n, logits);
         long micros = (System.nanoTime() - t0) / 1000;
-        long now = System.currentTimeMillis();
+        long now = Math.max(firedAt, getProcessingTimeService().getCurrentProcessingTime());
         metrics.inferenceTimeMicros.update(micros);
         metrics.batches.inc();
         metrics.batchSize.update(n);
         metrics.flushCounter(reason).inc();
         out.inferenceTs = now;
-        out.batchSize = n;
+        // The batch the frames were inferred in: with a shared batcher, the merged one.
+        out.batchSize = predictor instanceof SharedBatcher.Handle shared ? shared.lastMergedSize() : n;
         for (int i = 0; i < n; i++) {
-            softmax(i * classes);
-            fillTopK();
+            rank(i);
             out.stream = streams[i];
             out.frameId = frameIds[i];
             out.captureTs = captureTs[i];
@@ -160,44 +181,20 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         size = 0;
     }
 
-    private void softmax(int offset) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, logits[offset + c]);
+    /** Fills the reused prediction's class, label, score and top-k from frame {@code i}'s logits. */
+    private void rank(int i) {
+        try {
+            ranking.apply(logits, i * classes);
+        } catch (IllegalStateException e) { // a broken model, not a bad frame: fail the job
+            throw new IllegalStateException("model " + modelName + " produced " + e.getMessage(), e);
         }
-        float sum = 0f;
-        for (int c = 0; c < classes; c++) {
-            float e = (float) Math.exp(logits[offset + c] - max);
-            probs[c] = e;
-            sum += e;
+        for (int r = 0; r < ranking.k(); r++) {
+            out.topKLabels[r] = classNames[ranking.index(r)];
+            out.topKScores[r] = ranking.score(r);
         }
-        for (int c = 0; c < classes; c++) {
-            probs[c] /= sum;
-        }
-    }
-
-    /** Top-k by repeated selection: k and the class count are small, and it needs no allocation. */
-    private void fillTopK() {
-        int k = out.topKScores.length;
-        for (int r = 0; r < k; r++) {
-            int best = -1;
-            for (int c = 0; c < classes; c++) {
-                if (probs[c] >= 0f && (best < 0 || probs[c] > probs[best])) {
-                    best = c;
-                }
-            }
-            if (best < 0) { // every probability NaN: a broken model, not a bad frame
-                throw new IllegalStateException("model " + modelName + " produced non-finite logits");
-            }
-            out.topKLabels[r] = classNames[best];
-            out.topKScores[r] = probs[best];
-            if (r == 0) {
-                out.classIndex = best;
-                out.label = classNames[best];
-                out.score = probs[best];
-            }
-            probs[best] = -1f; // taken
-        }
+        out.classIndex = ranking.index(0);
+        out.label = classNames[out.classIndex];
+        out.score = ranking.score(0);
     }
 
     @Override
@@ -214,6 +211,11 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         } finally {
             super.close();
         }
+    }
+
+    /** For tests: the predictor this subtask calls. */
+    BatchPredictor predictor() {
+        return predictor;
     }
 
     /** For tests: the live metrics of this subtask. */

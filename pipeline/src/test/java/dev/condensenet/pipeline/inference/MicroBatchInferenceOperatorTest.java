@@ -117,10 +117,11 @@ class MicroBatchInferenceOperatorTest {
     @Test
     void predictionsKeepInputOrderAndCarryTheFrame() throws Exception {
         int[] classes = {3, 0, 4, 4, 1, 2, 0};
+        harness.setProcessingTime(200);
         for (int i = 0; i < classes.length; i++) {
             send("f" + i, classes[i], 100 + i);
         }
-        harness.setProcessingTime(1000);
+        harness.setProcessingTime(1200);
         List<Prediction> p = out();
         assertEquals(classes.length, p.size());
         for (int i = 0; i < classes.length; i++) {
@@ -136,6 +137,7 @@ class MicroBatchInferenceOperatorTest {
             assertEquals(x.score, x.topKScores[0]);
             assertTrue(x.topKScores[0] >= x.topKScores[1] && x.topKScores[1] >= x.topKScores[2]);
             assertTrue(x.score > 0.5f && x.score < 1f, "softmax of logits 4 apart: " + x.score);
+            assertEquals(i < 4 ? 200 : 1200, x.inferenceTs, "processing time of the flush");
             assertEquals(x.inferenceTs - x.captureTs, x.latencyMs);
         }
     }
@@ -154,9 +156,11 @@ class MicroBatchInferenceOperatorTest {
 
     @Test
     void recordsBatchSizeLatencyAndInferenceTime() throws Exception {
+        harness.setProcessingTime(10_000);
         for (int i = 0; i < 6; i++) {
-            send("f" + i, 1, System.currentTimeMillis() - 50);
+            send("f" + i, 1, 10_000 - 50 - i);
         }
+        harness.setProcessingTime(10_030);
         harness.prepareSnapshotPreBarrier(7);
         InferenceMetrics m = operator.metrics();
         assertEquals(2, m.batchSize.getCount());
@@ -164,7 +168,10 @@ class MicroBatchInferenceOperatorTest {
         assertEquals(2, m.batchSize.getStatistics().getMin());
         assertEquals(3.0, m.batchSize.getStatistics().getMean(), 1e-9);
         assertEquals(6, m.latencyMs.getCount());
-        assertTrue(m.latencyMs.getStatistics().getMin() >= 50);
+        // Latency is processing time minus capture time: 50..53 ms for the full batch, 80..85 ms at the barrier.
+        assertEquals(50, m.latencyMs.getStatistics().getMin());
+        assertEquals(85, m.latencyMs.getStatistics().getMax());
+        assertEquals(10_030, out().get(5).inferenceTs);
         assertEquals(2, m.inferenceTimeMicros.getCount());
         assertEquals(1, m.flushSize.getCount());
         assertEquals(1, m.flushBarrier.getCount());

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.frames.TestImages;
+import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
+import dev.condensenet.pipeline.kafka.KafkaClients;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.FrameProducer;
@@ -29,7 +34,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExactlyOnceTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
 
     static final int PHASE1 = 100;
     static final int PHASE2 = 100;
@@ -66,10 +70,21 @@ class ExactlyOnceTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void eachFrameExactlyOnceDespiteAFailure() throws Exception {
+    /**
+     * Per-subtask at parallelism 2, and one shared batcher for four subtasks: there, each subtask hands over
+     * batches of at most 8 / 4 = 2 frames, and predictions that were inferred in a merged batch of more show
+     * that the subtasks' batches were merged.
+     */
+    @ParameterizedTest
+    @CsvSource({"2, PER_SUBTASK", "4, SHARED"})
+    void eachFrameExactlyOnceDespiteAFailure(int parallelism, BatchingMode batching) throws Exception {
+        PASSED.set(0);
+        FAILED.set(false);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            TestFrames.createTopics(kafka.bootstrapServers());
+            try (org.apache.kafka.clients.admin.Admin admin =
+                         KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
+                KafkaClients.ensureTopics(admin, Map.of("frames", 4, "predictions", 1, "dead-letters", 1), (short) 1);
+            }
             KafkaSettings k = KafkaSettings.of(kafka.bootstrapServers())
                     .withGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                     .withTransactionalIdPrefix("eo-test");
@@ -80,10 +95,10 @@ class ExactlyOnceTest {
             // The production graph with a failure injected before the prediction sink.
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.configure(StreamingJob.flinkConfig(checkpoints));
-            env.setParallelism(2);
+            env.setParallelism(parallelism);
             env.enableCheckpointing(checkpoints.intervalMs(), CheckpointingMode.EXACTLY_ONCE);
             PipelineGraph.build(env, KafkaWiring.source(k), KafkaWiring.predictionSink(k), KafkaWiring.deadLetterSink(k),
-                    model, model.spec().decoderSettings(FrameLimits.DEFAULT), new BatchingSettings(8, 20), 3,
+                    model, model.spec().decoderSettings(FrameLimits.DEFAULT), new BatchingSettings(8, 20, batching), 3,
                     s -> s.map(new FailOnce()).name("fail-once"));
             JobClient job = env.executeAsync("exactly-once-test");
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), new Properties(), "frames");
@@ -109,6 +124,11 @@ class ExactlyOnceTest {
                 assertEquals(total, all.size(), "every frame accounted for");
                 System.out.printf("exactly-once: %d committed predictions, %d dead letters; read_uncommitted saw %d "
                         + "predictions%n", ids.size(), dlqIds.size(), everything.records().size());
+                if (batching == BatchingMode.SHARED) {
+                    int largest = committed.records().stream().mapToInt(ExactlyOnceTest::batchSize).max().orElse(0);
+                    assertTrue(largest > 8 / parallelism, "merged batches of up to " + largest
+                            + " frames, more than one subtask's 2");
+                }
                 assertTrue(everything.records().size() > ids.size(),
                         "the failure aborted a transaction that held output (else the test proves nothing)");
             } finally {
@@ -126,6 +146,14 @@ class ExactlyOnceTest {
             producer.send("cam-" + (i % 3), "f" + i, System.currentTimeMillis(), value);
         }
         producer.flush();
+    }
+
+    private static int batchSize(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.value()).get("batchSize").asInt();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String frameId(ConsumerRecord<byte[], byte[]> r) {

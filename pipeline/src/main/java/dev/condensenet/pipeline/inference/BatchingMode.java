@@ -1,0 +1,28 @@
+package dev.condensenet.pipeline.inference;
+
+/** Who runs a subtask's micro-batches ({@code --batching}). */
+public enum BatchingMode {
+    /** Each subtask loads its own model and runs its batches on its own task thread. */
+    PER_SUBTASK,
+    /**
+     * All subtasks of a TaskManager JVM that run the same model on the same device hand their batches to one
+     * {@link SharedBatcher}, which merges what is queued into batches of up to {@code --max-batch} frames: a
+     * GPU runs one large batch in about the time of one small one.
+     */
+    SHARED;
+
+    /** The flag's spelling: {@code per-subtask} or {@code shared}. */
+    public String flagValue() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** @throws IllegalArgumentException naming the flag and its values */
+    public static BatchingMode parse(String value) {
+        for (BatchingMode m : values()) {
+            if (m.flagValue().equals(value)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("--batching must be per-subtask or shared, not " + value);
+    }
+}
