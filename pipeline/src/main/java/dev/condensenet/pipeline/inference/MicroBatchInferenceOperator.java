@@ -136,6 +136,11 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         int n = size;
         long t0 = System.nanoTime();
         predictor.predict(batch, n, logits);
+        out.modelVersion = predictor.modelVersion(); // the version that ran this batch (docs/guarantees.md)
+        String[] names = predictor.classNames();
+        if (names != null) {
+            classNames = names;
+        }
         long micros = (System.nanoTime() - t0) / 1000;
         long now = System.currentTimeMillis();
         metrics.inferenceTimeMicros.update(micros);
