@@ -166,6 +166,9 @@ public class JobOptions {
     }
 
     private ModelSwapSettings modelSwap() {
+        if ((model == null) == (modelRoot == null)) {
+            throw new IllegalArgumentException("give exactly one of --model DIR and --model-root DIR");
+        }
         if (modelRoot == null && (modelVersion != null || allowLabelChange)) {
             throw new IllegalArgumentException((modelVersion != null ? "--model-version" : "--allow-label-change")
                     + " applies only to --model-root");
