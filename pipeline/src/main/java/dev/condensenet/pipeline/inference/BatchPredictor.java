@@ -9,7 +9,8 @@ public interface BatchPredictor extends AutoCloseable {
     /**
      * Computes class logits for frames {@code 0..n-1}.
      *
-     * @param batch  {@code n * frameSize} normalized CHW pixels, frame after frame (may be longer)
+     * @param batch  {@code n * frameSize} normalized CHW pixels, frame after frame (may be longer); the
+     *               predictor may overwrite them (the caller refills the buffer for every batch)
      * @param n      number of frames, 1..maxBatch
      * @param logits receives {@code n * numClasses} logits, frame after frame (may be longer)
      */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>A watcher thread (one per subtask, off the task thread) looks at the root every poll interval. A
  * version better than the one served (the highest present, or the pinned one; a lower one once the served
  * version's directory was removed: rollback) is loaded and checked there: {@code config.json} parses, the
- * input (channels, size, normalisation) is the one the job's decoder produces, the class names match
+ * input (channels, size) is the one the job's decoder produces (another normalisation is
+ * mapped per batch, see {@link #renormalisation}), the class names match
  * (or only the count, with {@code allowLabelChange}), the parameters load, and a warm-up batch gives
  * finite logits. A version that fails is refused with one log line and the {@code refusedModelVersions}
  * metric, and tried again only once its files change; the served version keeps serving.
@@ -45,8 +46,12 @@ public final class HotSwapPredictor implements BatchPredictor {
         BatchPredictor load(Path versionDir) throws Exception;
     }
 
-    /** A loaded, checked version. */
-    private record Loaded(long version, BatchPredictor predictor, String[] classNames) {
+    /**
+     * A loaded, checked version. {@code scale}/{@code shift} (per channel, null when the normalisation is the
+     * job's) map the job's normalised pixels to this version's: retraining recomputes mean and std.
+     */
+    private record Loaded(long version, BatchPredictor predictor, String[] classNames, float[] scale,
+                          float[] shift) {
         void close() {
             try {
                 predictor.close();
@@ -179,11 +184,13 @@ public final class HotSwapPredictor implements BatchPredictor {
         Path dir = root.versionDir(v);
         BatchPredictor p = null;
         try {
-            String[] names = check(ModelDirectory.open(dir));
+            ModelDirectory md = ModelDirectory.open(dir);
+            String[] names = check(md);
+            float[][] affine = renormalisation(md.mean(), md.std());
             p = loader.load(dir);
             warmUpIsFinite(p);
             refused.remove(v);
-            return new Loaded(v, p, names);
+            return new Loaded(v, p, names, affine == null ? null : affine[0], affine == null ? null : affine[1]);
         } catch (Exception | LinkageError e) {
             if (p != null) {
                 try {
@@ -213,11 +220,6 @@ public final class HotSwapPredictor implements BatchPredictor {
                     + md.imageSize() + ", the job decodes frames to " + job.channels + "x" + job.height + "x"
                     + job.width + ": a new input shape needs a new job");
         }
-        if (!Arrays.equals(md.mean(), job.mean) || !Arrays.equals(md.std(), job.std)) {
-            throw new ModelDirectoryException("normalisation mean " + Arrays.toString(md.mean()) + " std "
-                    + Arrays.toString(md.std()) + " differs from the job's (mean " + Arrays.toString(job.mean)
-                    + " std " + Arrays.toString(job.std) + "): a new normalisation needs a new job");
-        }
         String[] names = md.classNames().toArray(new String[0]);
         if (names.length != job.numClasses()) {
             throw new ModelDirectoryException(names.length + " classes, the job serves " + job.numClasses()
@@ -229,6 +231,23 @@ public final class HotSwapPredictor implements BatchPredictor {
                     + "--allow-label-change to accept");
         }
         return names;
+    }
+
+    /**
+     * The decoder normalises with the job's mean and std (x = (raw − m) / s); a version trained with other
+     * statistics needs (raw − m') / s' = x · s / s' + (m − m') / s'. Null when they are the same.
+     */
+    private float[][] renormalisation(float[] mean, float[] std) {
+        if (Arrays.equals(mean, job.mean) && Arrays.equals(std, job.std)) {
+            return null;
+        }
+        float[] scale = new float[job.channels];
+        float[] shift = new float[job.channels];
+        for (int c = 0; c < job.channels; c++) {
+            scale[c] = job.std[c] / std[c];
+            shift[c] = (job.mean[c] - mean[c]) / std[c];
+        }
+        return new float[][] {scale, shift};
     }
 
     /** One batch of zeros: a model with NaN or infinite parameters is refused here, not on live frames. */
@@ -247,7 +266,25 @@ public final class HotSwapPredictor implements BatchPredictor {
         if (pending.get() != null) {
             swap();
         }
-        current.predictor.predict(batch, n, logits);
+        Loaded c = current;
+        if (c.scale != null) {
+            renormalise(batch, n, c.scale, c.shift);
+        }
+        c.predictor.predict(batch, n, logits);
+    }
+
+    /** In place, frames 0..n−1 (the operator refills its batch buffer for every batch). */
+    private void renormalise(float[] batch, int n, float[] scale, float[] shift) {
+        int plane = job.height * job.width;
+        for (int i = 0, k = 0; i < n; i++) {
+            for (int ch = 0; ch < job.channels; ch++) {
+                float a = scale[ch];
+                float b = shift[ch];
+                for (int end = k + plane; k < end; k++) {
+                    batch[k] = batch[k] * a + b;
+                }
+            }
+        }
     }
 
     /** Between two batches, on the task thread: the new version serves, the old one is closed. */

@@ -155,6 +155,41 @@ class HotSwapPredictorTest {
     }
 
     @Test
+    void aVersionTrainedWithOtherStatisticsGetsFramesNormalisedItsWay() throws Exception {
+        root = tmp.resolve("root");
+        ModelVersions.publish(root, ModelVersions.trained());
+        predictor = open(follow());
+        long v2 = ModelRoot.publish(root, d -> {
+            Files.copy(retrained.resolve("condensenet-0000.params"), d.resolve("condensenet-0000.params"));
+            String config = Files.readString(retrained.resolve("config.json"));
+            assertTrue(config.contains("0.2860406"), "the trained model's mean");
+            Files.writeString(d.resolve("config.json"), config.replace("0.2860406", "0.5"));
+        });
+        predictor.poll();
+        float mean = 0.2860406f;
+        float std = 0.35302424f;
+        float[] raw = frame(3);
+        float[] asJob = new float[MAX_BATCH * FRAME];
+        float[] asV2 = new float[MAX_BATCH * FRAME];
+        for (int j = 0; j < FRAME; j++) {
+            asJob[j] = (raw[j] - mean) / std;
+            asV2[j] = (raw[j] - 0.5f) / std;
+        }
+        float[] swapped = new float[MAX_BATCH * 10];
+        predictor.predict(asJob, 1, swapped);
+        assertEquals(v2, predictor.modelVersion());
+        float[] direct = new float[MAX_BATCH * 10];
+        try (BatchPredictor p = DjlPredictorFactory.of(ModelRoot.open(root).versionDir(v2), DeviceSpec.CPU, 1)
+                .open(null, MAX_BATCH)) {
+            p.predict(asV2, 1, direct);
+        }
+        for (int c = 0; c < 10; c++) {
+            assertEquals(direct[c], swapped[c], 1e-3, "logit " + c);
+        }
+        assertEquals(0, predictor.refusedCount());
+    }
+
+    @Test
     void aPinnedVersionIsServedWhateverElseAppears() throws Exception {
         root = tmp.resolve("root");
         ModelVersions.publish(root, ModelVersions.trained());
