@@ -224,6 +224,49 @@ class HotSwapPredictorTest {
     }
 
     @Test
+    void theBatchPathAllocatesNothingEvenWhenRenormalising() throws Exception {
+        root = tmp.resolve("root");
+        ModelVersions.publish(root, ModelVersions.trained());
+        VersionedPredictorFactory f = VersionedPredictorFactory.of(root, follow(), DeviceSpec.CPU, 1);
+        // The model's own work allocates (DJL); what hot swap adds per batch must not: a predictor that
+        // allocates nothing stands in for it.
+        BatchPredictor silent = new BatchPredictor() {
+            @Override
+            public void predict(float[] batch, int n, float[] logits) {
+                logits[0] = batch[0];
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ModelRoot.publish(root, d -> {
+            Files.copy(retrained.resolve("condensenet-0000.params"), d.resolve("condensenet-0000.params"));
+            Files.writeString(d.resolve("config.json"),
+                    Files.readString(retrained.resolve("config.json")).replace("0.2860406", "0.5"));
+        });
+        predictor = new HotSwapPredictor(ModelRoot.open(root), f.spec(), follow(), dir -> silent, MAX_BATCH,
+                new UnregisteredMetricsGroup(), "test");
+        predictor.loadFirst(); // version 2: other normalisation, so every batch is renormalised
+        float[] batch = new float[MAX_BATCH * FRAME];
+        float[] logits = new float[MAX_BATCH * 10];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 1000; i++) { // warm up (JIT)
+            predictor.predict(batch, MAX_BATCH, logits);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            predictor.predict(batch, MAX_BATCH, logits);
+            predictor.modelVersion();
+            predictor.classNames();
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(2, predictor.modelVersion());
+        assertTrue(allocated < 10_000, allocated + " bytes for 10,000 batches");
+    }
+
+    @Test
     void noVersionThatLoadsIsAOneLineError() throws Exception {
         root = tmp.resolve("root");
         ModelVersions.publishTruncated(root, retrained);
