@@ -234,7 +234,7 @@ class ComposeTest {
     String model = flag(Compose.list(SERVICES.at("/jobmanager/command")), "--model");
     assertTrue(model.startsWith("/opt/condensenet/models/"), model);
     String name = model.substring(model.lastIndexOf('/') + 1);
-    String k8sModel = flag(KubernetesCrossCheckTest.jobArgs(), "--model");
+    String k8sModel = flag(KubernetesCrossCheckTest.jobArgs(), "--model-root");
     assertEquals(k8sModel.substring(k8sModel.lastIndexOf('/') + 1), name, "same model on both routes");
     assumeTrue(Files.isDirectory(DeployFiles.root().resolve("testdata/models")),
         "ASSUMPTION: testdata/models/ is not committed yet, so model " + name + " cannot be checked");

@@ -163,15 +163,19 @@ class KubernetesCrossCheckTest {
     volumes.values().stream().filter(v -> v.has("persistentVolumeClaim"))
         .forEach(v -> assertTrue(pvcs.contains(v.at("/persistentVolumeClaim/claimName").asText()), v.toString()));
 
-    // --model lies on the models PVC, at the directory the training Job writes.
-    String model = flag(jobArgs(), "--model");
+    // --model-root lies on the models PVC, at the model root the training Job publishes versions into.
+    String model = flag(jobArgs(), "--model-root");
     assertEquals("condensenet-models", claimBehind(model, mountToVolume, volumes));
     JsonNode train = DeployFiles.only("Job").doc().at("/spec/template/spec");
-    String out = flag(trainingInvocations().get(1), "--out");
+    String out = flag(trainingInvocations().get(1), "--model-root");
     String trainMount = train.at("/containers/0/volumeMounts/0/mountPath").asText();
     assertEquals("condensenet-models", train.at("/volumes/0/persistentVolumeClaim/claimName").asText());
     String modelMount = mountToVolume.keySet().stream().filter(model::startsWith).findFirst().orElseThrow();
-    assertEquals(out.substring(trainMount.length()), model.substring(modelMount.length()), "model dir vs training --out");
+    assertEquals(out.substring(trainMount.length()), model.substring(modelMount.length()), "model root vs training --model-root");
+    assertEquals(out, flag(trainingInvocations().get(0), "--model-root"), "a resumed run publishes there too");
+    assertTrue(flag(trainingInvocations().get(1), "--out").startsWith(trainMount + "/"), "the run is on the PVC");
+    assertFalse(flag(trainingInvocations().get(1), "--out").startsWith(out + "/"),
+        "the run's directory is not inside the model root (only numbered versions are)");
 
     // --kafka-properties: written into an emptyDir by the initContainer from the ConfigMap's template and the
     // KafkaUser's Secret (Strimzi names it after the user); the CA comes from Strimzi's cluster CA Secret.
@@ -254,7 +258,15 @@ class KubernetesCrossCheckTest {
     List<List<String>> runs = trainingInvocations();
     String out = flag(runs.get(1), "--out");
     assertEquals(out, flag(runs.get(0), "--resume"), "resume continues the same run");
-    assertTrue(c.at("/args/0").asText().contains("if [ -d " + out + "/checkpoint ]"), "resumes only when a checkpoint exists");
+    assertTrue(c.at("/args/0").asText().contains("if [ -d \"$RUN_DIR/checkpoint\" ]"), "resumes only when a checkpoint exists");
+    assertEquals("/models/runs/$(JOB_UID)", out, "one run directory per Job, the same for its retried pods");
+    String uidFrom = null;
+    for (JsonNode e : c.path("env")) {
+      if (e.path("name").asText().equals("JOB_UID")) {
+        uidFrom = e.at("/valueFrom/fieldRef/fieldPath").asText();
+      }
+    }
+    assertEquals("metadata.labels['batch.kubernetes.io/controller-uid']", uidFrom);
     for (List<String> args : runs) {
       assertEquals("cpu", flag(args, "--device"), "the base trains on the CPU (the gpu overlay switches)");
       Cli.parse(Cli.required(Cli.TRAINING_CLI), args.get(0), args.subList(1, args.size()));

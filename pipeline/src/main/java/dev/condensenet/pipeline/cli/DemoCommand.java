@@ -10,6 +10,7 @@ import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
+import dev.condensenet.pipeline.inference.ModelSwapSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.job.CheckpointSettings;
 import dev.condensenet.pipeline.job.KafkaSettings;
@@ -42,6 +43,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -55,6 +57,18 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model directory (default: the first in testdata/models/)")
     Path model;
+
+    @Option(names = "--model-root", description = "Serve a versioned model root instead (numbered versions "
+            + "DIR/1/, DIR/2/, ...; the highest that loads), swapping to a newer version between two batches")
+    Path modelRoot;
+
+    @Option(names = "--swap-to", description = "With --model-root: once half the frames are sent, publish this "
+            + "model directory as the root's next version, to watch the swap live (the summary shows its cost)")
+    Path swapTo;
+
+    @Option(names = "--model-poll-interval-s", description = "With --model-root: seconds between two looks for a "
+            + "new version (default: ${DEFAULT-VALUE})")
+    double modelPollIntervalS = 1;
 
     @Option(names = "--images", description = "Images to send, with optional labels.csv "
             + "(default: testdata/fashion-mnist-sample)")
@@ -112,9 +126,22 @@ public final class DemoCommand implements Callable<Integer> {
             Flags.require(prometheusPort >= 1 && prometheusPort <= 65535, spec, "--prometheus-port", "use 1..65535");
             LocalInputs.requireFreePort(prometheusPort, "--prometheus-port");
         }
-        Path modelDir = LocalInputs.model(model);
+        Flags.require(modelPollIntervalS > 0 && Double.isFinite(modelPollIntervalS), spec, "--model-poll-interval-s",
+                "must be > 0");
+        if (model != null && modelRoot != null) {
+            throw new ParameterException(spec.commandLine(), "give --model or --model-root, not both");
+        }
+        if (swapTo != null && modelRoot == null) {
+            throw new ParameterException(spec.commandLine(), "--swap-to needs --model-root");
+        }
+        Path modelDir = modelRoot == null ? LocalInputs.model(model) : null;
         Path imageDir = LocalInputs.images(images);
-        StreamingJob.checkModel(modelDir); // before the broker and Flink start: a bad model fails in a second
+        if (modelDir != null) {
+            StreamingJob.checkModel(modelDir); // before the broker and Flink start: a bad model fails in a second
+        }
+        if (swapTo != null) {
+            StreamingJob.checkModel(swapTo);
+        }
         List<DemoFrames.Frame> frames = DemoFrames.load(imageDir, limit);
         Progress progress = new Progress(System.err);
         progress.show("starting Kafka (in-JVM) ...", false);
@@ -127,6 +154,9 @@ public final class DemoCommand implements Callable<Integer> {
             StreamingJob.Prepared job = StreamingJob.builder()
                     .setKafka(KafkaSettings.of(kafka.bootstrapServers()).withGuarantee(guarantee))
                     .setModel(modelDir)
+                    .setModelRoot(modelRoot)
+                    .optModelSwap(new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)), 0, false))
+                    .optLoadModelHere(modelRoot != null)
                     .optDevice(DeviceSpec.CPU)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
@@ -168,6 +198,7 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, String> dead = new HashMap<>();
         List<Long> latencies = new ArrayList<>();
         DemoSummary s = new DemoSummary();
+        DemoSwap swap = new DemoSwap();
         long firstOut = 0;
         long lastOut = 0;
         double inverseBatchSum = 0;
@@ -189,6 +220,11 @@ public final class DemoCommand implements Callable<Integer> {
                         t0 = System.nanoTime();
                     }
                     int burst = sent == 0 ? 1 : fps > 0 ? due(t0, sent) : frames.size() - sent;
+                    if (swapTo != null && swap.publishedVersion == 0 && sent >= frames.size() / 2) {
+                        swap.publish(modelRoot, swapTo);
+                        progress.show("published " + swapTo + " as version " + swap.publishedVersion + " of "
+                                + modelRoot, true);
+                    }
                     for (int i = 0; i < burst && sent < frames.size(); i++, sent++) {
                         DemoFrames.Frame f = frames.get(sent);
                         String id = "demo-" + sent;
@@ -221,6 +257,7 @@ public final class DemoCommand implements Callable<Integer> {
                     if (isPrediction) {
                         JsonNode p = predicted.get(id);
                         inverseBatchSum += 1.0 / p.get("batchSize").asInt();
+                        swap.prediction(now, p.get("modelVersion").asLong());
                         if (!id.equals("demo-0")) {
                             latencies.add(Math.max(0, r.timestamp() - p.get("captureTs").asLong()));
                         }
@@ -265,6 +302,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         s.accuracy = s.labelled > 0 ? (double) correct / s.labelled : null;
+        s.perVersion = swap.perVersion;
+        s.swapReport = swap.report();
         return s;
     }
 

@@ -18,6 +18,10 @@ final class DemoSummary {
     long[] latenciesMs = new long[0];
     double meanBatchSize;
     String model;
+    /** Predictions per model version (0 = a fixed --model directory). */
+    java.util.Map<Long, Integer> perVersion = java.util.Map.of();
+    /** With a swap during the run: what it cost the stream (see DemoSwap), else empty. */
+    String swapReport = "";
     /** Frames the broker did not take (each printed with its reason); they cannot come back. */
     java.util.List<dev.condensenet.pipeline.kafka.SendResults.Failure> notSent = java.util.List.of();
     boolean sendFailuresAreSetupErrors;
@@ -40,15 +44,28 @@ final class DemoSummary {
         return String.format(Locale.ROOT, "{\"framesSent\":%d,\"predictions\":%d,\"deadLettered\":%d,"
                         + "\"accuracy\":%s,\"throughputFps\":%.1f,\"latencyP50Ms\":%d,\"latencyP95Ms\":%d,"
                         + "\"latencyP99Ms\":%d,\"meanBatchSize\":%.2f,\"duplicates\":%d,\"missing\":%d,"
-                        + "\"notSent\":%d,\"accountedFor\":%b,\"model\":\"%s\"}",
+                        + "\"notSent\":%d,\"accountedFor\":%b,\"model\":\"%s\",\"modelVersions\":%s}",
                 framesSent, predictions, deadLettered, accuracy == null ? "null" : String.format(Locale.ROOT, "%.4f", accuracy),
                 throughputFps, percentile(50), percentile(95), percentile(99), meanBatchSize, duplicates, missing,
-                notSent.size(), accountedFor(), model.replace("\\", "\\\\").replace("\"", "\\\""));
+                notSent.size(), accountedFor(), model.replace("\\", "\\\\").replace("\"", "\\\""), versionsJson());
+    }
+
+    private String versionsJson() {
+        StringBuilder sb = new StringBuilder("{");
+        perVersion.forEach((v, n) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(v).append("\":").append(n));
+        return sb.append('}').toString();
     }
 
     String text() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "model            %s%n", model));
+        if (perVersion.size() > 1 || !perVersion.containsKey(0L) && !perVersion.isEmpty()) {
+            StringBuilder vs = new StringBuilder();
+            perVersion.forEach((v, n) -> vs.append(vs.length() > 0 ? ", " : "").append("version ").append(v)
+                    .append(": ").append(n));
+            sb.append(String.format(Locale.ROOT, "model versions   %s predictions%n", vs));
+        }
+        sb.append(swapReport);
         sb.append(String.format(Locale.ROOT, "frames sent      %d (%d images + %d malformed)%n", framesSent,
                 framesSent - malformedSent, malformedSent));
         sb.append(String.format(Locale.ROOT, "predictions      %d%n", predictions));

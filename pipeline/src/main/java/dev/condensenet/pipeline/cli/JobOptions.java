@@ -6,6 +6,7 @@ import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
+import dev.condensenet.pipeline.inference.ModelSwapSettings;
 import dev.condensenet.pipeline.job.CheckpointSettings;
 import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
@@ -37,9 +38,27 @@ public class JobOptions {
     @Option(names = "--dlq-topic", description = "Topic for dead letters (default: ${DEFAULT-VALUE})")
     public String dlqTopic = Topics.DEAD_LETTERS;
 
-    @Option(names = "--model", required = true, description = "Model directory written by training "
-            + "(config.json + parameters); must exist at this path on every TaskManager")
+    @Option(names = "--model", description = "Model directory written by training (config.json + parameters), "
+            + "served as it is; must exist at this path on every TaskManager. Or --model-root")
     public Path model;
+
+    @Option(names = "--model-root", description = "Versioned model root: numbered version directories DIR/1/, "
+            + "DIR/2/, ... (written by train/condense --model-root); the highest that loads is served and a newer "
+            + "one is swapped in between two batches without stopping; must exist at this path on every "
+            + "TaskManager (a shared volume)")
+    public Path modelRoot;
+
+    @Option(names = "--model-poll-interval-s", description = "With --model-root: seconds between two looks for a "
+            + "new version, per subtask (default: ${DEFAULT-VALUE})")
+    public double modelPollIntervalS = 10;
+
+    @Option(names = "--model-version", description = "With --model-root: serve only version N (pin; e.g. to roll "
+            + "back); default the highest")
+    public Long modelVersion;
+
+    @Option(names = "--allow-label-change", description = "With --model-root: accept a new version whose class "
+            + "names differ (downstream consumers depend on them; the class count must stay)")
+    public boolean allowLabelChange;
 
     @Option(names = "--max-batch", description = "Most frames per inference batch (default: ${DEFAULT-VALUE})")
     public int maxBatch = 32;
@@ -138,6 +157,8 @@ public class JobOptions {
             return StreamingJob.builder()
                     .setKafka(kafka)
                     .setModel(model)
+                    .setModelRoot(modelRoot)
+                    .optModelSwap(modelSwap())
                     .optDevice(device.get())
                     .optInferenceThreads(threads.get())
                     .optFrameLimits(new FrameLimits(maxPixels, maxFrameBytes))
@@ -148,6 +169,24 @@ public class JobOptions {
         } catch (IllegalArgumentException e) {
             throw new StreamingJob.SetupException(e.getMessage());
         }
+    }
+
+    private ModelSwapSettings modelSwap() {
+        if ((model == null) == (modelRoot == null)) {
+            throw new IllegalArgumentException("give exactly one of --model DIR and --model-root DIR");
+        }
+        if (modelRoot == null && (modelVersion != null || allowLabelChange)) {
+            throw new IllegalArgumentException((modelVersion != null ? "--model-version" : "--allow-label-change")
+                    + " applies only to --model-root");
+        }
+        if (!(modelPollIntervalS > 0) || Double.isInfinite(modelPollIntervalS)) {
+            throw new IllegalArgumentException("--model-poll-interval-s must be > 0, not " + modelPollIntervalS);
+        }
+        if (modelVersion != null && modelVersion < 1) {
+            throw new IllegalArgumentException("--model-version must be >= 1, not " + modelVersion);
+        }
+        return new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)),
+                modelVersion == null ? 0 : modelVersion, allowLabelChange);
     }
 
     /** Accepts at-least-once / exactly-once (and the enum names). */

@@ -157,6 +157,11 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         // times, so it takes "now" from Flink's processing-time service, which tests can set.
         long t0 = System.nanoTime();
         predictor.predict(batch, n, logits);
+        out.modelVersion = predictor.modelVersion(); // the version that ran this batch (docs/guarantees.md)
+        String[] names = predictor.classNames();
+        if (names != null) {
+            classNames = names;
+        }
         long micros = (System.nanoTime() - t0) / 1000;
         long now = Math.max(firedAt, getProcessingTimeService().getCurrentProcessingTime());
         metrics.inferenceTimeMicros.update(micros);

@@ -195,6 +195,10 @@ public final class SharedBatcher {
             error = t;
         }
         busyNanos += System.nanoTime() - t0;
+        // A hot-swapping model changes version only at the start of a predict call, so the whole merged
+        // batch ran on this one version: every subtask in it stamps its predictions with it.
+        long version = model.modelVersion();
+        String[] names = model.classNames();
         mergedBatchSize.update(n);
         largestMerged = Math.max(largestMerged, n);
         int row = 0;
@@ -204,6 +208,8 @@ public final class SharedBatcher {
             }
             row += r.n;
             r.mergedN = n;
+            r.modelVersion = version;
+            r.classNames = names;
             r.complete(error);
         }
     }
@@ -235,6 +241,8 @@ public final class SharedBatcher {
         float[] logits;
         int n;
         int mergedN;
+        long modelVersion;
+        String[] classNames;
         long queuedAt;
         boolean done;
         Throwable error;
@@ -303,6 +311,22 @@ public final class SharedBatcher {
         public int lastMergedSize() {
             synchronized (request) {
                 return request.mergedN;
+            }
+        }
+
+        /** The model version that ran the merged batch of the last {@link #predict} call (hot swap). */
+        @Override
+        public long modelVersion() {
+            synchronized (request) {
+                return request.modelVersion;
+            }
+        }
+
+        /** Class names of the model that ran the last merged batch, or null if they are the spec's. */
+        @Override
+        public String[] classNames() {
+            synchronized (request) {
+                return request.classNames;
             }
         }
 

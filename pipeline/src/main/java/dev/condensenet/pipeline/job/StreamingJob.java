@@ -7,6 +7,9 @@ import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
 import dev.condensenet.pipeline.inference.ModelSpec;
+import dev.condensenet.pipeline.inference.ModelSwapSettings;
+import dev.condensenet.pipeline.inference.PredictorFactory;
+import dev.condensenet.pipeline.inference.VersionedPredictorFactory;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +67,8 @@ public final class StreamingJob {
     public static final class Builder {
         private KafkaSettings kafka;
         private Path model;
+        private Path modelRoot;
+        private ModelSwapSettings modelSwap = ModelSwapSettings.DEFAULT;
         private DeviceSpec device = DeviceSpec.AUTO;
         private int inferenceThreads = 1;
         private FrameLimits limits = FrameLimits.DEFAULT;
@@ -85,6 +90,22 @@ public final class StreamingJob {
         /** The model directory; it must exist at this path on every TaskManager. */
         public Builder setModel(Path dir) {
             this.model = dir;
+            return this;
+        }
+
+        /**
+         * A versioned model root instead of {@link #setModel} (numbered version directories, docs/guarantees.md
+         * "Model updates"): each subtask serves the highest version that loads (or the pinned one) and swaps
+         * to a newer one between two batches. It must exist at this path on every TaskManager (a shared volume).
+         */
+        public Builder setModelRoot(Path root) {
+            this.modelRoot = root;
+            return this;
+        }
+
+        /** How a job on a model root follows it; default poll every 10 s, highest version, same labels. */
+        public Builder optModelSwap(ModelSwapSettings swap) {
+            this.modelSwap = swap;
             return this;
         }
 
@@ -156,14 +177,26 @@ public final class StreamingJob {
          * @throws SetupException one line naming what to fix
          */
         public Prepared prepare() throws SetupException {
-            DjlPredictorFactory factory;
+            PredictorFactory factory;
             int partitions;
             try {
                 Objects.requireNonNull(kafka, "setKafka is required");
-                Objects.requireNonNull(model, "setModel is required");
-                factory = DjlPredictorFactory.of(model, device, inferenceThreads);
-                if (loadModelHere) {
-                    factory.checkLoads();
+                if ((model == null) == (modelRoot == null)) {
+                    throw new IllegalArgumentException("give exactly one of --model DIR and --model-root DIR");
+                }
+                if (model != null) {
+                    DjlPredictorFactory fixed = DjlPredictorFactory.of(model, device, inferenceThreads);
+                    if (loadModelHere) {
+                        fixed.checkLoads();
+                    }
+                    factory = fixed;
+                } else {
+                    VersionedPredictorFactory versioned = VersionedPredictorFactory.of(modelRoot, modelSwap, device,
+                            inferenceThreads);
+                    if (loadModelHere) {
+                        versioned.checkLoads();
+                    }
+                    factory = versioned;
                 }
                 // A dead letter too large for Kafka would fail the job: refuse such settings up front.
                 KafkaWiring.checkDeadLetterFitsProducer(kafka);

@@ -11,6 +11,12 @@ public final class Headers {
     /** Input, optional: capture time, epoch milliseconds as decimal text; default the record timestamp. */
     public static final String CAPTURE_TS = "capture-ts";
 
+    /**
+     * Prediction: the version of the model that classified the frame, decimal text ({@code modelVersion} in
+     * its JSON; 0 for a fixed {@code --model} directory).
+     */
+    public static final String MODEL_VERSION = "model-version";
+
     /** Dead letter: why the frame was refused, one line. */
     public static final String ERROR = "error";
     /** Dead letter: the kind of failure, a {@code FrameError} name (e.g. {@code CORRUPT}). */

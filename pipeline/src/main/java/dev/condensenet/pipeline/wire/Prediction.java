@@ -21,6 +21,11 @@ public class Prediction {
     public float[] topKScores;
     /** Name of the model that classified the frame (its model directory's name). */
     public String model;
+    /**
+     * Version of the model that classified the frame: its number under {@code --model-root} (1, 2, …), or 0
+     * for a fixed {@code --model} directory. Also the {@code model-version} header.
+     */
+    public long modelVersion;
     /** Capture time, epoch ms: the {@code capture-ts} header, else the Kafka record timestamp. */
     public long captureTs;
     /** When the frame's micro-batch finished inference, epoch ms (wall clock of the TaskManager). */

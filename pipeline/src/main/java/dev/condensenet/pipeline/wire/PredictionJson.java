@@ -38,6 +38,7 @@ public final class PredictionJson {
         }
         sb.append("],\"model\":");
         string(sb, p.model);
+        sb.append(",\"modelVersion\":").append(p.modelVersion);
         sb.append(",\"captureTs\":").append(p.captureTs);
         sb.append(",\"inferenceTs\":").append(p.inferenceTs);
         sb.append(",\"latencyMs\":").append(p.latencyMs);

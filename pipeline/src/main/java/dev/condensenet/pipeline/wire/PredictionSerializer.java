@@ -7,7 +7,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Prediction → Kafka: key = stream id as UTF-8 (so a stream's predictions stay in order; null without one),
- * header {@code frame-id}, value = the JSON of {@link PredictionJson}. The prediction's {@code frameId} must be
+ * headers {@code frame-id} and {@code model-version}, value = the JSON of {@link PredictionJson}. The prediction's {@code frameId} must be
  * set (the decoder always sets it).
  */
 public class PredictionSerializer implements KafkaRecordSerializationSchema<Prediction> {
@@ -16,6 +16,9 @@ public class PredictionSerializer implements KafkaRecordSerializationSchema<Pred
     private final String topic;
     /** One per sink writer (the task thread): reused so a prediction costs one String and its bytes. */
     private transient StringBuilder json;
+    /** The last {@code model-version} header value: a version serves many frames, so it is encoded once. */
+    private transient long versionOfBytes = -1;
+    private transient byte[] versionBytes;
 
     /**
      * Writes to one topic.
@@ -31,6 +34,11 @@ public class PredictionSerializer implements KafkaRecordSerializationSchema<Pred
         byte[] key = p.stream == null ? null : p.stream.getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
         headers.add(Headers.FRAME_ID, p.frameId.getBytes(StandardCharsets.UTF_8));
+        if (p.modelVersion != versionOfBytes) {
+            versionBytes = Long.toString(p.modelVersion).getBytes(StandardCharsets.UTF_8);
+            versionOfBytes = p.modelVersion;
+        }
+        headers.add(Headers.MODEL_VERSION, versionBytes);
         if (json == null) {
             json = new StringBuilder(512);
         }

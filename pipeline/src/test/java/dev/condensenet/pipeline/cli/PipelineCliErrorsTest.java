@@ -56,7 +56,14 @@ class PipelineCliErrorsTest {
                 "run", "--bootstrap-servers", "b:1", "--model", "m", "--max-batch", "x");
         usage("run", "Invalid value for option '--guarantee': expected at-least-once or exactly-once, not 'maybe'",
                 "run", "--bootstrap-servers", "b:1", "--model", "m", "--guarantee", "maybe");
-        usage("run", "Missing required options: '--bootstrap-servers=<bootstrapServers>', '--model=<model>'", "run");
+        usage("run", "Missing required option: '--bootstrap-servers=<bootstrapServers>'", "run");
+        refused("error: " + "give exactly one of --model DIR and --model-root DIR", "run", "--bootstrap-servers", "b:1");
+        refused("error: " + "give exactly one of --model DIR and --model-root DIR", "run", "--bootstrap-servers", "b:1",
+                "--model", "m", "--model-root", "r");
+        refused("error: " + "--model-version applies only to --model-root", "run", "--bootstrap-servers", "b:1",
+                "--model", "m", "--model-version", "2");
+        refused("error: " + "--model-poll-interval-s must be > 0, not 0.0", "run", "--bootstrap-servers", "b:1",
+                "--model-root", "r", "--model-poll-interval-s", "0");
         usage("demo", "Unknown option: '--frobnicate'", "demo", "--frobnicate");
         usage("demo", "option '--limit' (<limit>) should be specified only once", "demo", "--limit", "1", "--limit", "2");
         usage("run", "--device tpu: use auto, cpu, gpu or gpu:N",

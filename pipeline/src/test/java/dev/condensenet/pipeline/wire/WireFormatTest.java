@@ -33,6 +33,7 @@ class WireFormatTest {
         p.topKLabels = new String[] {"Ankle boot", "Sneaker"};
         p.topKScores = new float[] {0.75f, 1.0e-5f};
         p.model = "m";
+        p.modelVersion = 3;
         p.captureTs = 1000;
         p.inferenceTs = 1017;
         p.latencyMs = 17;
@@ -57,7 +58,9 @@ class WireFormatTest {
             assertEquals("Sneaker", j.get("topK").get(1).get("label").asText());
             assertEquals(17, j.get("latencyMs").asLong());
             assertEquals(4, j.get("batchSize").asInt());
-            assertEquals(11, j.size());
+            assertEquals(3, j.get("modelVersion").asLong());
+            assertEquals("3", str(r.headers().lastHeader("model-version").value()));
+            assertEquals(12, j.size());
         }
         ProducerRecord<byte[], byte[]> noKey = ser.serialize(prediction(null), null, null);
         assertEquals(null, noKey.key());

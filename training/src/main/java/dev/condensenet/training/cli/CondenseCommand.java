@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.SequentialBlock;
+import dev.condensenet.cli.OutputPaths;
 import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.error.UserError;
@@ -13,6 +14,7 @@ import dev.condensenet.model.net.Condenser;
 import dev.condensenet.model.net.Converter;
 import dev.condensenet.model.store.ModelCard;
 import dev.condensenet.model.store.ModelDirectory;
+import dev.condensenet.model.store.ModelRoot;
 import dev.condensenet.training.data.AugmentedDataset;
 import dev.condensenet.training.data.DataException;
 import dev.condensenet.training.data.ImageSet;
@@ -24,7 +26,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code condense}: a training checkpoint → a model directory. */
 @Command(name = "condense", mixinStandardHelpOptions = true,
@@ -36,8 +41,16 @@ final class CondenseCommand implements Callable<Integer> {
             description = "A checkpoint directory, or a train --out directory holding checkpoint/.")
     Path checkpoint;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory to write.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Model directory to write (or --model-root).")
     Path out;
+
+    @Option(names = "--model-root", paramLabel = "DIR", description = "Write the model as the next numbered "
+            + "version of this model root (DIR/N/, built under a temporary name and renamed when complete), "
+            + "never in place: a pipeline serving --model-root DIR picks it up.")
+    Path modelRoot;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--force", description = "Condense a checkpoint taken before the schedule finished (the "
             + "remaining stages by the schedule's importance rule, without further training), and replace a model "
@@ -54,8 +67,15 @@ final class CondenseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.isDirectory(checkpoint.resolve(RunDirectory.CHECKPOINT))
                 ? checkpoint.resolve(RunDirectory.CHECKPOINT) : checkpoint;
+        if ((out == null) == (modelRoot == null)) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of --out DIR and --model-root DIR");
+        }
         Checkpoint.State state = Checkpoint.read(dir);
-        OutputGuard.modelDirectory(out, force);
+        if (out != null) {
+            OutputGuard.modelDirectory(out, force);
+        } else {
+            OutputPaths.requireWritableDirectory(modelRoot, "--model-root");
+        }
         TorchRuntime.init(threads.get());
         try (Model model = Model.newInstance(state.settings().name(), Device.cpu(), "PyTorch");
              NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
@@ -100,8 +120,15 @@ final class CondenseCommand implements Callable<Integer> {
                     System.err.println("warning: not evaluated (" + e.getMessage() + "); --no-eval skips the test");
                 }
             }
-            ModelDirectory.write(out, card, condensed);
-            System.out.println("wrote " + out);
+            if (out != null) {
+                ModelDirectory.write(out, card, condensed);
+                System.out.println("wrote " + out);
+            } else {
+                ModelCard written = card;
+                long version = ModelRoot.publish(modelRoot, d -> ModelDirectory.write(d, written, condensed));
+                System.out.println("wrote version " + version + " of model root " + modelRoot + ": "
+                        + ModelRoot.open(modelRoot).versionDir(version));
+            }
         }
         return 0;
     }

@@ -8,6 +8,7 @@ import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.model.net.ModelCounts;
+import dev.condensenet.model.store.ModelRoot;
 import dev.condensenet.training.data.DatasetKind;
 import dev.condensenet.training.data.ImageSet;
 import dev.condensenet.training.train.BatchProgress;
@@ -17,6 +18,9 @@ import dev.condensenet.training.train.RunDirectory;
 import dev.condensenet.training.train.TrainSettings;
 import dev.condensenet.training.train.TrainingListeners;
 import dev.condensenet.training.train.TrainingRun;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +100,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --resume).")
     Path out;
 
+    @Option(names = "--model-root", paramLabel = "DIR", description = "Also publish the finished model as the "
+            + "next numbered version of this model root (DIR/N/, copied under a temporary name and renamed when "
+            + "complete), never in place: a pipeline serving --model-root DIR picks it up. The run itself "
+            + "(checkpoint/, for --resume) stays in --out.")
+    Path modelRoot;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose --out was DIR from its "
             + "last checkpoint; --epochs, --data-dir, --name, --device and --threads may change, the recipe may not.")
     Path resume;
@@ -114,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** What {@code --resume} may change: where the data is, how long to train, the name, and where to run. */
     private static final Set<String> RESUMABLE = Set.of("--resume", "--data-dir", "--epochs", "--name", "--device",
-            "--threads", "--verbose");
+            "--threads", "--verbose", "--model-root");
 
     @Override
     public Integer call() throws Exception {
@@ -128,6 +138,9 @@ final class TrainCommand implements Callable<Integer> {
             config = resumed.config();
             outDir = resume;
             OutputPaths.requireWritableDirectory(outDir, "--resume");
+            if (modelRoot != null) {
+                OutputPaths.requireWritableDirectory(modelRoot, "--model-root");
+            }
         } else {
             if (out == null) {
                 throw new ParameterException(spec.commandLine(), "--out DIR is required (or --resume DIR)");
@@ -148,6 +161,9 @@ final class TrainCommand implements Callable<Integer> {
             settings = new TrainSettings(modelName, kind.cliName(), dir.toAbsolutePath().toString(), limit, testLimit,
                     valSplit, epochs, batchSize, lr, momentum, nesterov, weightDecay, groupLasso, !noAugment, seed);
             outDir = out;
+            if (modelRoot != null) {
+                OutputPaths.requireWritableDirectory(modelRoot, "--model-root");
+            }
             OutputGuard.runDirectory(outDir, force); // before the data is read: refuses an earlier run without --force
         }
         TorchRuntime.init(threads.get());
@@ -175,7 +191,22 @@ final class TrainCommand implements Callable<Integer> {
                             + "wrote %s (%.1f min)", 100 * eval.accuracy(), eval.samples(), counts.convertedParams(),
                     counts.convertedFlops(), outDir, (System.nanoTime() - start) / 6e10));
         }
+        if (modelRoot != null) {
+            long version = ModelRoot.publish(modelRoot, d -> copyModelFiles(outDir, d));
+            LOG.info("published the model as version {} of model root {}", version, modelRoot);
+        }
         return 0;
+    }
+
+    /** The model directory's files of a finished run (not its checkpoint): what a served version holds. */
+    private static void copyModelFiles(Path run, Path version) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(run)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, version.resolve(f.getFileName()));
+                }
+            }
+        }
     }
 
     /** Each recipe flag of a new run on its own, so the message names the one that is wrong. */

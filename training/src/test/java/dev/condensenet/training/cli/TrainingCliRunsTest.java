@@ -104,6 +104,26 @@ class TrainingCliRunsTest {
     }
 
     @Test
+    void trainAndCondensePublishTheNextVersionOfAModelRoot() throws Exception {
+        Path run = tmp.resolve("run-for-root");
+        Path root = tmp.resolve("model-root");
+        Cli.Result trained = Cli.run(train(run, "--model-root", root.toString()));
+        assertEquals(0, trained.code(), trained.err());
+        assertEquals(List.of("1"), files(root), "one version and no temporary directory left");
+        assertEquals(List.of("condensenet-0000.params", "config.json", "curves.png", "metrics.csv"),
+                files(root.resolve("1")), "the model files of the run, not its checkpoint");
+        Cli.run("condense", "--checkpoint", run.toString(), "--out", tmp.resolve("x").toString(), "--model-root",
+                root.toString()).assertOneLine(2, "error: give exactly one of --out DIR and --model-root DIR; see "
+                + "'condensenet-training condense --help'");
+        Cli.Result condensed = Cli.run("condense", "--checkpoint", run.toString(), "--model-root", root.toString(),
+                "--no-eval");
+        assertEquals(0, condensed.code(), condensed.err());
+        assertEquals(List.of("1", "2"), files(root));
+        assertEquals(dev.condensenet.model.store.ModelDirectory.open(root.resolve("1")).name(),
+                dev.condensenet.model.store.ModelDirectory.open(root.resolve("2")).name());
+    }
+
+    @Test
     void aScheduleTooShortToCondenseIsRefusedBeforeTraining() {
         Path out = tmp.resolve("short");
         Cli.run("train", "--preset", "fmnist-26", "--epochs", "1", "--limit", "64", "--device", "cpu", "--out",
