@@ -89,7 +89,7 @@ class DocumentedCommandsIT {
   void bothJarsWithoutACommandAreAUsageError() throws Exception {
     Run training = java(DeployFiles.root(), "training/target/condensenet-training.jar", List.of());
     assertEquals(2, training.code());
-    assertEquals(List.of("error: choose a command: info, verify-conversion, train, eval, condense, samples, bench; "
+    assertEquals(List.of("error: choose a command: info, verify-conversion, train, eval, condense, samples, bench, export-onnx; "
         + "see 'condensenet-training --help'"), training.err().lines().toList());
     Run pipeline = java(DeployFiles.root(), "pipeline/target/condensenet-pipeline.jar", List.of());
     assertEquals(2, pipeline.code());
