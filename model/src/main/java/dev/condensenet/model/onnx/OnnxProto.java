@@ -27,41 +27,37 @@ final class OnnxProto {
     private OnnxProto() {
     }
 
+    /** One field write on a {@link CodedOutputStream}. */
+    @FunctionalInterface
+    private interface FieldWrite {
+        void run() throws IOException;
+    }
+
     /** One message being written: fields in any order, nested messages as length-delimited bytes. */
     static final class Message {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 
         Message string(int field, String value) {
-            try {
-                out.writeString(field, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> out.writeString(field, value));
         }
 
         Message int64(int field, long value) {
-            try {
-                out.writeInt64(field, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> out.writeInt64(field, value));
         }
 
         Message float32(int field, float value) {
-            try {
-                out.writeFloat(field, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return this;
+            return write(() -> out.writeFloat(field, value));
         }
 
         Message bytes(int field, byte[] value) {
+            return write(() -> out.writeBytes(field, ByteString.copyFrom(value)));
+        }
+
+        /** Writes into a byte array: an IOException here is a bug, not an input error. */
+        private Message write(FieldWrite w) {
             try {
-                out.writeBytes(field, ByteString.copyFrom(value));
+                w.run();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
