@@ -43,6 +43,8 @@ final class JobRun implements AutoCloseable {
     /** The job's frame limit (the bench keeps the default): its topic and producers take such frames. */
     private static final int MAX_FRAME_BYTES = FrameLimits.DEFAULT.maxFrameBytes();
     private JobClient client;
+    /** The job as prepared; with a model loaded here, holds it until {@link #close()}. */
+    private StreamingJob.Prepared prepared;
     /** Every send's outcome: a frame the topic refuses must not look like a slow job. */
     private final SendResults sends = new SendResults();
 
@@ -125,7 +127,7 @@ final class JobRun implements AutoCloseable {
 
     /** Builds and starts the job as {@code run} does; {@code checkModel} also loads it here first. */
     void start(boolean checkModel, String name) throws StreamingJob.SetupException {
-        StreamingJob.Prepared prepared = job.optLoadModelHere(checkModel).prepare();
+        prepared = job.optLoadModelHere(checkModel).prepare();
         try {
             this.client = prepared.env().executeAsync(name);
         } catch (Exception e) {
@@ -169,6 +171,9 @@ final class JobRun implements AutoCloseable {
                 client.getJobExecutionResult().handle((r, t) -> null).get(30, TimeUnit.SECONDS);
             }
         } finally {
+            if (prepared != null) {
+                prepared.close(); // the model, once the job's subtasks have let go of it too
+            }
             reader.close();
             bulk.close(Duration.ofSeconds(5));
             paced.close(Duration.ofSeconds(5));

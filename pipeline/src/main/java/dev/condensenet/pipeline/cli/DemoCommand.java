@@ -136,8 +136,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path modelDir = modelRoot == null ? LocalInputs.model(model) : null;
         Path imageDir = LocalInputs.images(images);
-        if (modelDir != null) {
-            StreamingJob.checkModel(modelDir); // before the broker and Flink start: a bad model fails in a second
+        if (modelDir != null) { // config and class names before the broker starts; parameters load in prepare()
+            StreamingJob.describeModel(modelDir);
         }
         if (swapTo != null) {
             StreamingJob.checkModel(swapTo);
@@ -150,13 +150,15 @@ public final class DemoCommand implements Callable<Integer> {
                 KafkaClients.ensureTopicsForFrames(admin, Map.of(Topics.FRAMES, parallelism, Topics.PREDICTIONS, 1,
                         Topics.DEAD_LETTERS, 1), (short) 1, Topics.FRAMES, maxFrameBytes);
             }
-            // The model was checked above: the job only reads its config here, and each subtask loads it.
-            StreamingJob.Prepared job = StreamingJob.builder()
+            // The model loads once, here: the job's subtasks share this load (LoadedModels), so a damaged
+            // parameter file is one line before Flink starts and the demo never loads the model twice.
+            long loadsBefore = DjlPredictorFactory.loadsInThisJvm();
+            try (StreamingJob.Prepared job = StreamingJob.builder()
                     .setKafka(KafkaSettings.of(kafka.bootstrapServers()).withGuarantee(guarantee))
                     .setModel(modelDir)
                     .setModelRoot(modelRoot)
                     .optModelSwap(new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)), 0, false))
-                    .optLoadModelHere(modelRoot != null)
+                    .optLoadModelHere(true)
                     .optDevice(DeviceSpec.CPU)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
@@ -165,12 +167,13 @@ public final class DemoCommand implements Callable<Integer> {
                     .optFlinkConfiguration(prometheusPort == null
                             ? new org.apache.flink.configuration.Configuration()
                             : StreamingJob.prometheus(prometheusPort))
-                    .prepare();
-            progress.show("starting Flink and loading " + job.model().name + " ...", false);
+                    .prepare()) {
+            progress.show("starting Flink with " + job.model().name + " ...", false);
             JobClient client = job.env().executeAsync("condensenet-demo");
             try {
                 DemoSummary s = stream(kafka.bootstrapServers(), frames, progress, client);
                 s.model = job.model().name;
+                s.modelLoads = DjlPredictorFactory.loadsInThisJvm() - loadsBefore;
                 if (json) {
                     System.out.println(s.json());
                 } else {
@@ -186,6 +189,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!client.getJobExecutionResult().isDone()) {
                     client.cancel().get();
                 }
+            }
             }
         }
     }

@@ -18,6 +18,8 @@ final class DemoSummary {
     long[] latenciesMs = new long[0];
     double meanBatchSize;
     String model;
+    /** Times this run loaded a model from disk: 1, as the subtasks share the load (plus one per version swapped in). */
+    long modelLoads;
     /** Predictions per model version (0 = a fixed --model directory). */
     java.util.Map<Long, Integer> perVersion = java.util.Map.of();
     /** With a swap during the run: what it cost the stream (see DemoSwap), else empty. */
@@ -44,10 +46,11 @@ final class DemoSummary {
         return String.format(Locale.ROOT, "{\"framesSent\":%d,\"predictions\":%d,\"deadLettered\":%d,"
                         + "\"accuracy\":%s,\"throughputFps\":%.1f,\"latencyP50Ms\":%d,\"latencyP95Ms\":%d,"
                         + "\"latencyP99Ms\":%d,\"meanBatchSize\":%.2f,\"duplicates\":%d,\"missing\":%d,"
-                        + "\"notSent\":%d,\"accountedFor\":%b,\"model\":\"%s\",\"modelVersions\":%s}",
+                        + "\"notSent\":%d,\"accountedFor\":%b,\"model\":\"%s\",\"modelLoads\":%d,"
+                        + "\"modelVersions\":%s}",
                 framesSent, predictions, deadLettered, accuracy == null ? "null" : String.format(Locale.ROOT, "%.4f", accuracy),
                 throughputFps, percentile(50), percentile(95), percentile(99), meanBatchSize, duplicates, missing,
-                notSent.size(), accountedFor(), model.replace("\\", "\\\\").replace("\"", "\\\""), versionsJson());
+                notSent.size(), accountedFor(), model.replace("\\", "\\\\").replace("\"", "\\\""), modelLoads, versionsJson());
     }
 
     private String versionsJson() {
@@ -58,7 +61,8 @@ final class DemoSummary {
 
     String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "model            %s%n", model));
+        sb.append(String.format(Locale.ROOT, "model            %s (loaded %s)%n", model,
+                modelLoads == 1 ? "once, shared by the subtasks" : modelLoads + " times"));
         if (perVersion.size() > 1 || !perVersion.containsKey(0L) && !perVersion.isEmpty()) {
             StringBuilder vs = new StringBuilder();
             perVersion.forEach((v, n) -> vs.append(vs.length() > 0 ? ", " : "").append("version ").append(v)

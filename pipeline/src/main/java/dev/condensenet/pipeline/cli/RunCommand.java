@@ -98,6 +98,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("error: job failed: " + UserError.oneLine(e));
             return ExitCodes.FAILED;
         } finally {
+            job.close(); // the model this JVM loaded before the job started
             if (status != null) {
                 status.shutdownNow();
             }

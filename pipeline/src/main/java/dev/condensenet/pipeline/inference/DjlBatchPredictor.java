@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * One model and one {@link Predictor} per subtask. Each batch is created in its own sub-manager that
+ * One {@link Predictor} per subtask, on a model the subtasks of this JVM share ({@link LoadedModels}). Each batch is created in its own sub-manager that
  * is closed right after the logits are read, so no intermediate of one batch outlives it (a long-lived
  * input manager would keep every activation of every batch alive, docs/design.md §8.1). The input is
  * staged in one direct buffer allocated once, so a batch costs no Java-side allocation but the logits.
@@ -21,6 +21,7 @@ import java.nio.FloatBuffer;
  * power of two (at most {@code maxBatch}) and those few shapes are warmed up in {@link #warmUp()}.
  */
 final class DjlBatchPredictor implements BatchPredictor {
+    private final LoadedModels.Lease lease;
     private final Model model;
     private final Predictor<NDList, NDList> predictor;
     private final ModelSpec spec;
@@ -29,9 +30,10 @@ final class DjlBatchPredictor implements BatchPredictor {
     private final ByteBuffer staging;
     private final FloatBuffer stagingFloats;
 
-    DjlBatchPredictor(Model model, Predictor<NDList, NDList> predictor, ModelSpec spec, int maxBatch,
+    DjlBatchPredictor(LoadedModels.Lease lease, Predictor<NDList, NDList> predictor, ModelSpec spec, int maxBatch,
                       boolean padToBuckets) {
-        this.model = model;
+        this.lease = lease;
+        this.model = lease.model();
         this.predictor = predictor;
         this.spec = spec;
         this.maxBatch = maxBatch;
@@ -97,7 +99,7 @@ final class DjlBatchPredictor implements BatchPredictor {
         try {
             predictor.close();
         } finally {
-            model.close();
+            lease.close(); // closes the model when no other subtask of this JVM shares it
         }
     }
 }

@@ -76,37 +76,66 @@ public final class DjlPredictorFactory implements PredictorFactory {
     }
 
     /**
-     * Loads the model in a task. A missing or damaged model directory fails the job at once, without
+     * Loads the model in a task, or shares the one this JVM has loaded for the same directory, device and
+     * batch ({@link LoadedModels}); each subtask gets its own predictor. A missing or damaged model directory fails the job at once, without
      * restarts ({@link SuppressRestartsException}): reading the same files again gives the same error,
      * and a restart loop would only bury the one-line reason under retries.
      */
     @Override
     public BatchPredictor open(RuntimeContext context, int maxBatch) throws Exception {
-        TorchRuntime.init(threads);
-        Device d = resolve(context);
-        Model model;
+        LoadedModels.Lease lease;
         try {
+            lease = load(resolveDeviceFor(context), maxBatch);
+        } catch (ModelDirectoryException e) {
+            throw new SuppressRestartsException(e);
+        }
+        try {
+            Predictor<NDList, NDList> predictor = lease.model().newPredictor(new NoopTranslator());
+            DjlBatchPredictor p = new DjlBatchPredictor(lease, predictor, spec, maxBatch,
+                    lease.model().getNDManager().getDevice().isGpu());
+            p.warmUp();
+            return p;
+        } catch (Exception | Error e) {
+            lease.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the model here, as a task of this JVM with {@code maxBatch} will, and keeps it loaded until the
+     * returned hold is closed: the CLI's local Flink (demo, run, bench) checks the model before anything else
+     * starts and its subtasks then share that load ({@link LoadedModels}) instead of loading it again.
+     *
+     * @param maxBatch the job's {@code --max-batch} (layer plans are timed at it, capped at 64)
+     * @throws ModelDirectoryException one line naming the directory and the problem
+     */
+    public LoadedModels.Lease hold(int maxBatch) {
+        return load(resolveDevice(), maxBatch);
+    }
+
+    /** How many times this JVM loaded a model from disk so far (every directory and device). */
+    public static long loadsInThisJvm() {
+        return LoadedModels.loads();
+    }
+
+    private LoadedModels.Lease load(Device d, int maxBatch) {
+        // Layer plans are timed at the batch size this operator will mostly run (capped: timing
+        // larger batches only makes the start slower).
+        int planBatch = Math.min(maxBatch, 64);
+        return LoadedModels.acquire(new LoadedModels.Key(modelDir, d.toString(), planBatch), () -> {
             ModelDirectory md = ModelDirectory.open(Path.of(modelDir));
             if (md.inChannels() != spec.channels || md.imageSize() != spec.height
                     || md.classNames().size() != spec.numClasses()) {
                 throw new ModelDirectoryException("model directory " + modelDir
                         + " changed since the job was submitted: resubmit the job");
             }
-            // Layer plans are timed at the batch size this operator will mostly run (capped: timing
-            // larger batches only makes the start slower).
-            model = md.loadModel(d, null, Math.min(maxBatch, 64));
-        } catch (ModelDirectoryException e) {
-            throw new SuppressRestartsException(e);
-        }
-        try {
-            Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
-            DjlBatchPredictor p = new DjlBatchPredictor(model, predictor, spec, maxBatch, d.isGpu());
-            p.warmUp();
-            return p;
-        } catch (Exception | Error e) {
-            model.close();
-            throw e;
-        }
+            return md.loadModel(d, null, planBatch);
+        });
+    }
+
+    private Device resolveDeviceFor(RuntimeContext context) {
+        TorchRuntime.init(threads);
+        return resolve(context);
     }
 
     private Device resolve(RuntimeContext context) {

@@ -67,9 +67,15 @@ public final class VersionedPredictorFactory implements PredictorFactory {
         return specVersion;
     }
 
-    /** Loads that version's parameters once on CPU (see {@link DjlPredictorFactory#checkLoads()}). */
-    public void checkLoads() {
-        DjlPredictorFactory.of(ModelRoot.open(Path.of(root)).versionDir(specVersion), device, threads).checkLoads();
+    /**
+     * Loads that version here and keeps it loaded until the hold is closed (see
+     * {@link DjlPredictorFactory#hold(int)}): the subtasks of a local job then share it.
+     *
+     * @throws ModelDirectoryException one line naming the version directory and the problem
+     */
+    public LoadedModels.Lease hold(int maxBatch) {
+        return DjlPredictorFactory.of(ModelRoot.open(Path.of(root)).versionDir(specVersion), device, threads)
+                .hold(maxBatch);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.inference.LoadedModels;
 import dev.condensenet.pipeline.inference.ModelSpec;
 import dev.condensenet.pipeline.inference.ModelSwapSettings;
 import dev.condensenet.pipeline.inference.PredictorFactory;
@@ -44,8 +45,20 @@ public final class StreamingJob {
     private StreamingJob() {
     }
 
-    /** A job that passed every check and is ready to execute. */
-    public record Prepared(StreamExecutionEnvironment env, ModelSpec model, int parallelism, KafkaSettings kafka) {}
+    /**
+     * A job that passed every check and is ready to execute. With {@link Builder#optLoadModelHere} it also
+     * holds the model loaded in this JVM, which the job's local subtasks share; {@link #close()} lets go of it
+     * once the job has ended (closing earlier only means a subtask that starts later loads it again).
+     */
+    public record Prepared(StreamExecutionEnvironment env, ModelSpec model, int parallelism, KafkaSettings kafka,
+                           LoadedModels.Lease heldModel) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (heldModel != null) {
+                heldModel.close();
+            }
+        }
+    }
 
     /** A problem the user must fix before the job can start (model, broker, topics, settings). */
     public static final class SetupException extends UserError {
@@ -161,9 +174,10 @@ public final class StreamingJob {
         }
 
         /**
-         * Also loads the model's parameters in this JVM before anything starts (local runs, where DJL is at
-         * hand anyway: a damaged parameter file becomes a one-line setup error instead of task failures). A
-         * {@code flink run} client should not load libtorch.
+         * Also loads the model in this JVM before anything starts (local runs, where DJL is at hand anyway: a
+         * damaged parameter file becomes a one-line setup error instead of task failures) and keeps it loaded
+         * in the {@link Prepared} job, whose local subtasks then share that one load. A {@code flink run}
+         * client should not load libtorch.
          */
         public Builder optLoadModelHere(boolean load) {
             this.loadModelHere = load;
@@ -179,6 +193,7 @@ public final class StreamingJob {
         public Prepared prepare() throws SetupException {
             PredictorFactory factory;
             int partitions;
+            LoadedModels.Lease held = null;
             try {
                 Objects.requireNonNull(kafka, "setKafka is required");
                 if ((model == null) == (modelRoot == null)) {
@@ -187,14 +202,14 @@ public final class StreamingJob {
                 if (model != null) {
                     DjlPredictorFactory fixed = DjlPredictorFactory.of(model, device, inferenceThreads);
                     if (loadModelHere) {
-                        fixed.checkLoads();
+                        held = fixed.hold(batching.maxBatch());
                     }
                     factory = fixed;
                 } else {
                     VersionedPredictorFactory versioned = VersionedPredictorFactory.of(modelRoot, modelSwap, device,
                             inferenceThreads);
                     if (loadModelHere) {
-                        versioned.checkLoads();
+                        held = versioned.hold(batching.maxBatch());
                     }
                     factory = versioned;
                 }
@@ -209,9 +224,14 @@ public final class StreamingJob {
                             .ifPresent(max -> KafkaWiring.checkDeadLetterFitsTopic(kafka, max));
                 }
             } catch (ModelDirectoryException | KafkaClients.KafkaSetupException | IllegalArgumentException e) {
+                closeQuietly(held);
                 throw new SetupException(e.getMessage());
             } catch (org.apache.kafka.common.KafkaException e) {
+                closeQuietly(held);
                 throw new SetupException("Kafka client setup failed: " + e.getMessage());
+            } catch (RuntimeException | Error e) {
+                closeQuietly(held);
+                throw e;
             }
             Configuration conf = flinkConfig(checkpoints);
             conf.addAll(flink);
@@ -222,7 +242,13 @@ public final class StreamingJob {
                     kafka.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
             PipelineGraph.build(env, KafkaWiring.source(kafka), KafkaWiring.predictionSink(kafka),
                     KafkaWiring.deadLetterSink(kafka), factory, factory.spec().decoderSettings(limits), batching, topK);
-            return new Prepared(env, factory.spec(), p, kafka);
+            return new Prepared(env, factory.spec(), p, kafka, held);
+        }
+
+        private static void closeQuietly(LoadedModels.Lease held) {
+            if (held != null) {
+                held.close();
+            }
         }
 
         /** @throws IllegalArgumentException with {@code message} unless {@code ok} */
@@ -243,6 +269,19 @@ public final class StreamingJob {
             return requested;
         }
         return cluster.getOptional(CoreOptions.DEFAULT_PARALLELISM).orElse(partitions);
+    }
+
+    /**
+     * Reads a model directory's description (config, class names; parameters are not loaded).
+     *
+     * @throws SetupException if the directory is missing or its config is damaged
+     */
+    public static ModelSpec describeModel(Path dir) throws SetupException {
+        try {
+            return DjlPredictorFactory.of(dir, DeviceSpec.CPU, 1).spec();
+        } catch (ModelDirectoryException e) {
+            throw new SetupException(e.getMessage());
+        }
     }
 
     /**

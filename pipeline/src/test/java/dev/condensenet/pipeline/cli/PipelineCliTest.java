@@ -182,5 +182,7 @@ class PipelineCliTest {
         assertTrue(s.get("throughputFps").asDouble() > 0);
         assertTrue(s.get("meanBatchSize").asDouble() >= 1 && s.get("meanBatchSize").asDouble() <= 8);
         assertTrue(s.get("latencyP99Ms").asLong() >= s.get("latencyP50Ms").asLong());
+        // The check before the job and both subtasks (parallelism 2) share one load of the model.
+        assertEquals(1, s.get("modelLoads").asInt(), r.out());
     }
 }
