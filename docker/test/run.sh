@@ -62,10 +62,12 @@ down() {
   podman volume rm -f "${project}_flink-data" >/dev/null 2>&1 || true
   podman network rm -f "${project}_default" >/dev/null 2>&1 || true
 }
-logs() {
-  for c in $(podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'); do
+logs() { # every container's last lines (long lines cut), the producer's last: CI shows only the output's tail
+  local c
+  for c in $(podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}' \
+             | grep -v "_producer_"; echo "${project}_producer_1"); do
     echo "----- $c (last 40 lines)" >&2
-    podman logs --tail 40 "$c" >&2 2>&1 || true
+    podman logs --tail 40 "$c" 2>&1 | cut -c1-400 >&2 || true
   done
 }
 trap down EXIT
