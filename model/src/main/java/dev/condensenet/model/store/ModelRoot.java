@@ -146,6 +146,46 @@ public final class ModelRoot {
         }
     }
 
+    /**
+     * The file a version published by {@link #publishOnce} holds: the identity of the run that wrote it (one
+     * line). Readers ignore it; it makes publishing from the same run idempotent.
+     */
+    public static final String PUBLISHED_FROM = "published-from";
+
+    /** What {@link #publishOnce} did: the version holding the run's model, and whether this call wrote it. */
+    public record Published(long version, boolean written) {}
+
+    /**
+     * Publishes like {@link #publish}, unless a version published from {@code source} is already in the root:
+     * then that version is returned and nothing is written. A training run retried after it had published
+     * (a Kubernetes Job whose pod was lost after the rename) thus does not add a second version of the same
+     * model. {@code source} is written into the version before the rename, so the check and the version
+     * appear together.
+     *
+     * @param source the run's identity, e.g. its run directory's absolute path (one line)
+     * @throws IOException as {@link #publish}
+     * @throws IllegalArgumentException if {@code source} is empty or spans lines
+     */
+    public static Published publishOnce(Path root, String source, VersionWriter writer) throws IOException {
+        if (source.isBlank() || source.indexOf('\n') >= 0 || source.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a publication source is one non-empty line, not '" + source + "'");
+        }
+        if (Files.isDirectory(root)) {
+            ModelRoot r = new ModelRoot(root);
+            for (long v : r.versions()) {
+                Path marker = r.versionDir(v).resolve(PUBLISHED_FROM);
+                if (Files.isRegularFile(marker) && Files.readString(marker).strip().equals(source)) {
+                    return new Published(v, false);
+                }
+            }
+        }
+        long v = publish(root, dir -> {
+            writer.write(dir);
+            Files.writeString(dir.resolve(PUBLISHED_FROM), source + "\n");
+        });
+        return new Published(v, true);
+    }
+
     /** The version named by a directory name, or -1 if the name is not a positive decimal number. */
     public static long parseVersion(String name) {
         if (name.isEmpty() || name.length() > 18) {

@@ -60,6 +60,24 @@ class ModelRootTest {
     }
 
     @Test
+    void publishOnceWritesOneVersionPerSource() throws Exception {
+        Path root = tmp.resolve("root");
+        ModelRoot.Published first = ModelRoot.publishOnce(root, "/runs/a", d -> Files.writeString(d.resolve("m"), "a"));
+        assertEquals(new ModelRoot.Published(1, true), first);
+        assertEquals("/runs/a", Files.readString(root.resolve("1").resolve(ModelRoot.PUBLISHED_FROM)).strip());
+        ModelRoot.publish(root, d -> Files.writeString(d.resolve("m"), "unmarked")); // e.g. condense
+        ModelRoot.Published again = ModelRoot.publishOnce(root, "/runs/a", d -> {
+            throw new AssertionError("must not write: the run already has version 1");
+        });
+        assertEquals(new ModelRoot.Published(1, false), again);
+        assertEquals(new ModelRoot.Published(3, true),
+                ModelRoot.publishOnce(root, "/runs/b", d -> Files.writeString(d.resolve("m"), "b")));
+        assertEquals(List.of(1L, 2L, 3L), ModelRoot.open(root).versions());
+        assertThrows(IllegalArgumentException.class, () -> ModelRoot.publishOnce(root, "a\nb", d -> { }));
+        assertThrows(IllegalArgumentException.class, () -> ModelRoot.publishOnce(root, " ", d -> { }));
+    }
+
+    @Test
     void aMissingRootIsAOneLineError() {
         var e = assertThrows(ModelDirectoryException.class, () -> ModelRoot.open(tmp.resolve("nope")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

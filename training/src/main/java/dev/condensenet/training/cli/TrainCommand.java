@@ -192,8 +192,15 @@ final class TrainCommand implements Callable<Integer> {
                     counts.convertedFlops(), outDir, (System.nanoTime() - start) / 6e10));
         }
         if (modelRoot != null) {
-            long version = ModelRoot.publish(modelRoot, d -> copyModelFiles(outDir, d));
-            LOG.info("published the model as version {} of model root {}", version, modelRoot);
+            // Once per run: a retried pod that resumes a run which had already published finds its version.
+            ModelRoot.Published p = ModelRoot.publishOnce(modelRoot, outDir.toAbsolutePath().normalize().toString(),
+                    d -> copyModelFiles(outDir, d));
+            if (p.written()) {
+                LOG.info("published the model as version {} of model root {}", p.version(), modelRoot);
+            } else {
+                LOG.info("this run was already published as version {} of model root {}: nothing new written",
+                        p.version(), modelRoot);
+            }
         }
         return 0;
     }

@@ -14,6 +14,7 @@ import dev.condensenet.training.train.Checkpoint;
 import dev.condensenet.training.train.TrainSettings;
 import dev.condensenet.training.train.TrainingListeners;
 import dev.condensenet.training.train.TrainingRun;
+import dev.condensenet.model.store.ModelRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -110,8 +111,8 @@ class TrainingCliRunsTest {
         Cli.Result trained = Cli.run(train(run, "--model-root", root.toString()));
         assertEquals(0, trained.code(), trained.err());
         assertEquals(List.of("1"), files(root), "one version and no temporary directory left");
-        assertEquals(List.of("condensenet-0000.params", "config.json", "curves.png", "metrics.csv"),
-                files(root.resolve("1")), "the model files of the run, not its checkpoint");
+        assertEquals(List.of("condensenet-0000.params", "config.json", "curves.png", "metrics.csv",
+                ModelRoot.PUBLISHED_FROM), files(root.resolve("1")), "the model files of the run, not its checkpoint");
         Cli.run("condense", "--checkpoint", run.toString(), "--out", tmp.resolve("x").toString(), "--model-root",
                 root.toString()).assertOneLine(2, "error: give exactly one of --out DIR and --model-root DIR; see "
                 + "'condensenet-training condense --help'");
@@ -121,6 +122,12 @@ class TrainingCliRunsTest {
         assertEquals(List.of("1", "2"), files(root));
         assertEquals(dev.condensenet.model.store.ModelDirectory.open(root.resolve("1")).name(),
                 dev.condensenet.model.store.ModelDirectory.open(root.resolve("2")).name());
+        // A Kubernetes Job's pod lost after publishing is retried: it resumes the finished run, which finds
+        // its version 1 instead of publishing the same model again as version 3.
+        Cli.Result retried = Cli.run("train", "--resume", run.toString(), "--model-root", root.toString());
+        assertEquals(0, retried.code(), retried.err());
+        assertTrue(retried.err().contains("already published as version 1"), retried.err());
+        assertEquals(List.of("1", "2"), files(root));
     }
 
     @Test
