@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a model directory with ONNX Runtime ({@code --engine onnxruntime}): in the task, the directory's
@@ -29,6 +31,7 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
  */
 public final class OrtPredictorFactory implements PredictorFactory {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(OrtPredictorFactory.class);
 
     private final String modelDir;
     private final ModelSpec spec;
@@ -79,6 +82,7 @@ public final class OrtPredictorFactory implements PredictorFactory {
      */
     @Override
     public BatchPredictor open(RuntimeContext context, int maxBatch) throws Exception {
+        long t0 = System.nanoTime();
         byte[] onnx;
         try {
             onnx = export(ModelDirectory.open(Path.of(modelDir)));
@@ -93,6 +97,8 @@ public final class OrtPredictorFactory implements PredictorFactory {
         try {
             OrtBatchPredictor p = new OrtBatchPredictor(env, session, spec, maxBatch);
             p.warmUp();
+            LOG.info("{}: exported to ONNX ({} bytes) and opened in ONNX Runtime with {} intra-op thread(s) in {} ms",
+                    spec.name, onnx.length, threads, (System.nanoTime() - t0) / 1_000_000);
             return p;
         } catch (Exception | Error e) {
             session.close();
