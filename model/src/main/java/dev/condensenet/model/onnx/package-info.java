@@ -4,6 +4,7 @@
  * TensorRT, Triton), written with protobuf-java.
  *
  * <p>May import: DJL, protobuf-java, {@code model.net}. Nothing in the model module imports this package
- * ({@code ModelArchitectureTest}); the training CLI's {@code export-onnx} does.
+ * ({@code ModelArchitectureTest}); the training CLI's {@code export-onnx} and the
+ * pipeline's ONNX Runtime engine ({@code --engine onnxruntime}) do.
  */
 package dev.condensenet.model.onnx;

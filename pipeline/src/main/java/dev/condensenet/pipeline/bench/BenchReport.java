@@ -28,6 +28,8 @@ public final class BenchReport {
 
     public String model;
     public String device;
+    /** {@code --engine}: pytorch or onnxruntime. */
+    public String engine = "pytorch";
     public int threads;
     public int parallelism;
     /** {@code --batching}; with {@code shared}, meanBatch is the mean merged batch a frame was inferred in. */
@@ -100,6 +102,7 @@ public final class BenchReport {
         ObjectNode o = m.createObjectNode();
         o.put("model", model);
         o.put("device", device);
+        o.put("engine", engine);
         o.put("threads", threads);
         o.put("parallelism", parallelism);
         o.put("batching", batching);
@@ -163,9 +166,9 @@ public final class BenchReport {
 
     public String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "model %s on %s, %d inference thread(s), parallelism %d (%s batching),"
-                + " max delay %d ms, %d frames per point%n", model, device, threads, parallelism, batching, maxDelayMs,
-                framesPerPoint));
+        sb.append(String.format(Locale.ROOT, "model %s on %s (%s), %d inference thread(s), parallelism %d (%s "
+                + "batching), max delay %d ms, %d frames per point%n", model, device, engine, threads, parallelism,
+                batching, maxDelayMs, framesPerPoint));
         sb.append(String.format(Locale.ROOT, "%6s %14s %12s %14s %10s %10s%n", "batch", "pipeline fps", "model fps",
                 "model ms/batch", "pipe/model", "mean batch"));
         for (BatchRow r : batches) {

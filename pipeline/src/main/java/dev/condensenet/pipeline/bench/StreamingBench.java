@@ -6,6 +6,8 @@ import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.inference.InferenceEngine;
+import dev.condensenet.pipeline.inference.PredictorFactory;
 import dev.condensenet.pipeline.job.StreamingJob;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
@@ -36,7 +38,8 @@ public final class StreamingBench {
      */
     public record Settings(Path model, Path images, int frames, double seconds, List<Integer> batchSizes,
                            int referenceBatch, List<Double> rates, long maxDelayMs, int threads, DeviceSpec device,
-                           int parallelism, Duration timeout, double warmUpSeconds, BatchingMode batching) {}
+                           int parallelism, Duration timeout, double warmUpSeconds, BatchingMode batching,
+                           InferenceEngine engine) {}
 
     private static final double MODEL_ONLY_MIN_SECONDS = 1.0;
     private static final double JIT_QUIET = 0.25;
@@ -52,12 +55,13 @@ public final class StreamingBench {
 
     public BenchReport run() throws Exception {
         long t0 = System.nanoTime();
-        DjlPredictorFactory factory;
+        PredictorFactory factory;
         ai.djl.Device d;
         try {
-            factory = DjlPredictorFactory.of(s.model(), s.device(), s.threads());
-            factory.checkLoads(); // also fixes libtorch's thread count for this JVM, before anything else
-            d = factory.resolveDevice();
+            DjlPredictorFactory torch = DjlPredictorFactory.of(s.model(), s.device(), s.threads());
+            factory = s.engine().factory(s.model(), s.device(), s.threads()); // onnxruntime: refuses a GPU
+            torch.checkLoads(); // also fixes libtorch's thread count for this JVM, before anything else
+            d = s.engine() == InferenceEngine.PYTORCH ? torch.resolveDevice() : ai.djl.Device.cpu();
         } catch (ModelDirectoryException | IllegalArgumentException | IllegalStateException e) {
             throw new StreamingJob.SetupException(e.getMessage()); // e.g. --device gpu without a GPU
         }
@@ -65,6 +69,7 @@ public final class StreamingBench {
         BenchReport report = new BenchReport();
         report.model = factory.spec().name;
         report.device = d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+        report.engine = s.engine().flagValue();
         report.threads = s.threads();
         report.parallelism = s.parallelism();
         report.batching = s.batching().flagValue();
@@ -72,8 +77,8 @@ public final class StreamingBench {
         report.framesPerPoint = s.frames();
         report.seconds = s.seconds();
         report.referenceBatch = s.referenceBatch();
-        log.printf(Locale.ROOT, "model %s, %d sample images, device %s, %d thread(s), parallelism %d; starting Kafka%n",
-                report.model, samples.size(), report.device, s.threads(), s.parallelism());
+        log.printf(Locale.ROOT, "model %s, %d sample images, device %s (%s), %d thread(s), parallelism %d; starting "
+                + "Kafka%n", report.model, samples.size(), report.device, report.engine, s.threads(), s.parallelism());
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
             report.warmUpS = warmUp(kafka.bootstrapServers(), admin, samples);
@@ -137,10 +142,11 @@ public final class StreamingBench {
                 .setModel(s.model())
                 .optBatching(new BatchingSettings(batch, s.maxDelayMs(), s.batching()))
                 .optInferenceThreads(s.threads())
+                .optEngine(s.engine())
                 .optDevice(s.device());
     }
 
-    private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, DjlPredictorFactory factory,
+    private BenchReport.BatchRow batchPoint(String bootstrap, Admin admin, PredictorFactory factory,
                                             SampleFrames samples, int batch, BenchReport report) throws Exception {
         double pipelineFps;
         double meanBatch;

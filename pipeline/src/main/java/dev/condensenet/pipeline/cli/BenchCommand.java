@@ -9,6 +9,7 @@ import dev.condensenet.pipeline.bench.BenchPlots;
 import dev.condensenet.pipeline.bench.BenchReport;
 import dev.condensenet.pipeline.bench.StreamingBench;
 import dev.condensenet.pipeline.inference.BatchingMode;
+import dev.condensenet.pipeline.inference.InferenceEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     DeviceOption device;
+
+    @Option(names = "--engine", converter = JobOptions.EngineConverter.class, description = "pytorch or onnxruntime "
+            + "(CPU only; --threads per subtask) (default: pytorch)")
+    InferenceEngine engine = InferenceEngine.PYTORCH;
 
     @Option(names = "--parallelism", description = "Subtasks and input partitions; model-only runs as many "
             + "predictors concurrently (default: ${DEFAULT-VALUE})")
@@ -131,7 +136,8 @@ public final class BenchCommand implements Callable<Integer> {
             OutputPaths.requireWritableDirectory(plot, "--plot");
         }
         return new StreamingBench.Settings(modelDir, imageDir, frames, seconds, batches, reference, fractions,
-                maxDelayMs, threads.get(), device.get(), parallelism, Duration.ofSeconds(timeoutS), warmUpS, batching);
+                maxDelayMs, threads.get(), device.get(), parallelism, Duration.ofSeconds(timeoutS), warmUpS, batching,
+                engine);
     }
 
     private <T> List<T> parseList(String flag, String value, Function<String, T> parse) {

@@ -9,6 +9,7 @@ import dev.condensenet.model.error.UserError;
 import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingMode;
+import dev.condensenet.pipeline.inference.InferenceEngine;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.ModelSwapSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
@@ -90,6 +91,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "per-subtask or shared (default: per-subtask)")
     BatchingMode batching = BatchingMode.PER_SUBTASK;
 
+    @Option(names = "--engine", converter = JobOptions.EngineConverter.class,
+            description = "pytorch or onnxruntime (default: pytorch)")
+    InferenceEngine engine = InferenceEngine.PYTORCH;
+
     @Option(names = "--parallelism", description = "Input partitions and subtasks (default: ${DEFAULT-VALUE})")
     int parallelism = 2;
 
@@ -160,6 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .optModelSwap(new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)), 0, false))
                     .optLoadModelHere(true)
                     .optDevice(DeviceSpec.CPU)
+                    .optEngine(engine)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
                     // exactly-once output is visible per checkpoint

@@ -6,7 +6,9 @@ import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingMode;
 import dev.condensenet.pipeline.inference.BatchingSettings;
+import dev.condensenet.pipeline.inference.InferenceEngine;
 import dev.condensenet.pipeline.inference.ModelSwapSettings;
+import dev.condensenet.pipeline.inference.OrtPredictorFactory;
 import dev.condensenet.pipeline.job.CheckpointSettings;
 import dev.condensenet.pipeline.job.KafkaSettings;
 import dev.condensenet.pipeline.job.StreamingJob;
@@ -95,9 +97,14 @@ public class JobOptions {
     @Mixin
     public DeviceOption device = new DeviceOption();
 
-    /** Per TaskManager JVM: libtorch's thread pool is shared by the subtasks there. */
+    /** Per TaskManager JVM: libtorch's thread pool is shared by the subtasks there (ONNX Runtime: per subtask). */
     @Mixin
     public ThreadsOption threads = new ThreadsOption(1);
+
+    @Option(names = "--engine", converter = EngineConverter.class, description = "pytorch (the compiled network "
+            + "on libtorch; CPU or GPU) or onnxruntime (the same network exported to ONNX in each subtask and run "
+            + "by ONNX Runtime on the CPU, --threads per subtask; faster at small batches) (default: pytorch)")
+    public InferenceEngine engine = InferenceEngine.PYTORCH;
 
     @Option(names = "--top-k", description = "Labels with scores per prediction (default: ${DEFAULT-VALUE})")
     public int topK = 3;
@@ -152,6 +159,9 @@ public class JobOptions {
 
     private StreamingJob.Builder builder(Properties client) throws StreamingJob.SetupException {
         try {
+            if (engine == InferenceEngine.ONNXRUNTIME) {
+                OrtPredictorFactory.requireCpu(device.get());
+            }
             KafkaSettings kafka = new KafkaSettings(bootstrapServers, inputTopic, outputTopic, dlqTopic, groupId,
                     transactionalIdPrefix, guarantee, client, deadLetterMaxBytes);
             return StreamingJob.builder()
@@ -161,6 +171,7 @@ public class JobOptions {
                     .optModelSwap(modelSwap())
                     .optDevice(device.get())
                     .optInferenceThreads(threads.get())
+                    .optEngine(engine)
                     .optFrameLimits(new FrameLimits(maxPixels, maxFrameBytes))
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optTopK(topK)
@@ -189,7 +200,19 @@ public class JobOptions {
                 modelVersion == null ? 0 : modelVersion, allowLabelChange);
     }
 
-    /** Accepts at-least-once / exactly-once (and the enum names). */
+    /** {@code --engine}: pytorch or onnxruntime. */
+    public static final class EngineConverter implements picocli.CommandLine.ITypeConverter<InferenceEngine> {
+        @Override
+        public InferenceEngine convert(String value) {
+            try {
+                return InferenceEngine.parse(value.trim().toLowerCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "expected pytorch or onnxruntime, not '" + value + "'");
+            }
+        }
+    }
+
     /** {@code --batching}: per-subtask or shared. */
     public static final class BatchingConverter implements picocli.CommandLine.ITypeConverter<BatchingMode> {
         @Override
@@ -203,6 +226,7 @@ public class JobOptions {
         }
     }
 
+    /** Accepts at-least-once / exactly-once (and the enum names). */
     public static final class GuaranteeConverter implements picocli.CommandLine.ITypeConverter<DeliveryGuarantee> {
         @Override
         public DeliveryGuarantee convert(String value) {

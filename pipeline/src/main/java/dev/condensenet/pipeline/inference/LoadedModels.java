@@ -109,6 +109,11 @@ public final class LoadedModels {
         }
     }
 
+    /** Counts a load that is not shared (an ONNX Runtime session reads the directory once per subtask). */
+    static void countUnsharedLoad() {
+        LOADS.incrementAndGet();
+    }
+
     /** How many times a model was loaded from disk in this JVM (all keys): what sharing saves shows here. */
     static long loads() {
         return LOADS.get();

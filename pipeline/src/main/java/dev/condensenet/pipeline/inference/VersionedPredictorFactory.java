@@ -23,15 +23,17 @@ public final class VersionedPredictorFactory implements PredictorFactory {
     private final ModelSwapSettings swap;
     private final DeviceSpec device;
     private final int threads;
+    private final InferenceEngine engine;
 
     private VersionedPredictorFactory(String root, ModelSpec spec, long specVersion, ModelSwapSettings swap,
-                                      DeviceSpec device, int threads) {
+                                      DeviceSpec device, int threads, InferenceEngine engine) {
         this.root = root;
         this.spec = spec;
         this.specVersion = specVersion;
         this.swap = swap;
         this.device = device;
         this.threads = threads;
+        this.engine = engine;
     }
 
     /**
@@ -42,6 +44,16 @@ public final class VersionedPredictorFactory implements PredictorFactory {
      */
     public static VersionedPredictorFactory of(Path root, ModelSwapSettings swap, DeviceSpec device,
                                                int inferenceThreads) {
+        return of(root, swap, device, inferenceThreads, InferenceEngine.PYTORCH);
+    }
+
+    /**
+     * As {@link #of(Path, ModelSwapSettings, DeviceSpec, int)}, every version served by {@code engine}.
+     *
+     * @throws IllegalArgumentException for an engine that cannot run on {@code device}
+     */
+    public static VersionedPredictorFactory of(Path root, ModelSwapSettings swap, DeviceSpec device,
+                                               int inferenceThreads, InferenceEngine engine) {
         ModelRoot r = ModelRoot.open(root);
         long v = swap.pinnedVersion();
         if (v > 0) {
@@ -57,9 +69,9 @@ public final class VersionedPredictorFactory implements PredictorFactory {
             }
             v = vs.get(vs.size() - 1);
         }
-        DjlPredictorFactory first = DjlPredictorFactory.of(r.versionDir(v), device, inferenceThreads);
+        PredictorFactory first = engine.factory(r.versionDir(v), device, inferenceThreads);
         return new VersionedPredictorFactory(root.toAbsolutePath().toString(), first.spec(), v, swap, device,
-                inferenceThreads);
+                inferenceThreads, engine);
     }
 
     /** The version the job was wired from (the one {@link #spec()} describes). */
@@ -69,13 +81,20 @@ public final class VersionedPredictorFactory implements PredictorFactory {
 
     /**
      * Loads that version here and keeps it loaded until the hold is closed (see
-     * {@link DjlPredictorFactory#hold(int)}): the subtasks of a local job then share it.
+     * {@link DjlPredictorFactory#hold(int)}): the subtasks of a local job then share it. With ONNX Runtime
+     * each subtask builds its own session, so the parameters are only checked here and nothing is held.
      *
+     * @return the hold, or null with ONNX Runtime
      * @throws ModelDirectoryException one line naming the version directory and the problem
      */
     public LoadedModels.Lease hold(int maxBatch) {
-        return DjlPredictorFactory.of(ModelRoot.open(Path.of(root)).versionDir(specVersion), device, threads)
-                .hold(maxBatch);
+        DjlPredictorFactory version = DjlPredictorFactory.of(ModelRoot.open(Path.of(root)).versionDir(specVersion),
+                engine == InferenceEngine.PYTORCH ? device : DeviceSpec.CPU, threads);
+        if (engine != InferenceEngine.PYTORCH) {
+            version.checkLoads();
+            return null;
+        }
+        return version.hold(maxBatch);
     }
 
     @Override
@@ -91,7 +110,7 @@ public final class VersionedPredictorFactory implements PredictorFactory {
     @Override
     public BatchPredictor open(RuntimeContext context, int maxBatch) throws Exception {
         HotSwapPredictor p = new HotSwapPredictor(ModelRoot.open(Path.of(root)), spec, swap,
-                (dir) -> DjlPredictorFactory.of(dir, device, threads).open(context, maxBatch), maxBatch,
+                (dir) -> engine.factory(dir, device, threads).open(context, maxBatch), maxBatch,
                 context.getMetricGroup(), "subtask " + context.getTaskInfo().getIndexOfThisSubtask());
         try {
             p.loadFirst();

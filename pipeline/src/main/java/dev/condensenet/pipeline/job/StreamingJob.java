@@ -6,6 +6,7 @@ import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.pipeline.frames.FrameLimits;
 import dev.condensenet.pipeline.inference.BatchingSettings;
 import dev.condensenet.pipeline.inference.DjlPredictorFactory;
+import dev.condensenet.pipeline.inference.InferenceEngine;
 import dev.condensenet.pipeline.inference.LoadedModels;
 import dev.condensenet.pipeline.inference.ModelSpec;
 import dev.condensenet.pipeline.inference.ModelSwapSettings;
@@ -84,6 +85,7 @@ public final class StreamingJob {
         private ModelSwapSettings modelSwap = ModelSwapSettings.DEFAULT;
         private DeviceSpec device = DeviceSpec.AUTO;
         private int inferenceThreads = 1;
+        private InferenceEngine engine = InferenceEngine.PYTORCH;
         private FrameLimits limits = FrameLimits.DEFAULT;
         private BatchingSettings batching = BatchingSettings.DEFAULT;
         private int topK = 3;
@@ -132,6 +134,15 @@ public final class StreamingJob {
         public Builder optInferenceThreads(int threads) {
             require(threads >= 0, "--threads must be >= 0 (0 = one per core), not " + threads);
             this.inferenceThreads = threads;
+            return this;
+        }
+
+        /**
+         * The runtime that serves the model ({@code --engine}); default PyTorch (the compiled network). ONNX
+         * Runtime runs on the CPU only, with {@link #optInferenceThreads} threads per subtask.
+         */
+        public Builder optEngine(InferenceEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
@@ -200,14 +211,17 @@ public final class StreamingJob {
                     throw new IllegalArgumentException("give exactly one of --model DIR and --model-root DIR");
                 }
                 if (model != null) {
-                    DjlPredictorFactory fixed = DjlPredictorFactory.of(model, device, inferenceThreads);
+                    factory = engine.factory(model, device, inferenceThreads);
                     if (loadModelHere) {
-                        held = fixed.hold(batching.maxBatch());
+                        if (factory instanceof DjlPredictorFactory djl) {
+                            held = djl.hold(batching.maxBatch()); // the local subtasks share this load
+                        } else { // ONNX Runtime builds its own session per subtask: only check the parameters
+                            DjlPredictorFactory.of(model, DeviceSpec.CPU, inferenceThreads).checkLoads();
+                        }
                     }
-                    factory = fixed;
                 } else {
                     VersionedPredictorFactory versioned = VersionedPredictorFactory.of(modelRoot, modelSwap, device,
-                            inferenceThreads);
+                            inferenceThreads, engine);
                     if (loadModelHere) {
                         held = versioned.hold(batching.maxBatch());
                     }

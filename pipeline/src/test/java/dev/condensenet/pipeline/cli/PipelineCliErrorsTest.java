@@ -91,6 +91,27 @@ class PipelineCliErrorsTest {
     }
 
     @Test
+    void theEngineFlagIsOneLineAndOnnxRuntimeRefusesAGpuBeforeTheBroker() {
+        usage("run", "Invalid value for option '--engine': expected pytorch or onnxruntime, not 'tensorrt'",
+                "run", "--bootstrap-servers", "b:1", "--model", model.toString(), "--engine", "tensorrt");
+        usage("bench", "Invalid value for option '--engine': expected pytorch or onnxruntime, not 'ort'",
+                "bench", "--engine", "ort");
+        usage("demo", "Invalid value for option '--engine': expected pytorch or onnxruntime, not ''",
+                "demo", "--engine", "");
+        String gpu = "error: --engine onnxruntime runs on the CPU only: use --device cpu, or --engine pytorch for "
+                + "--device ";
+        refused(gpu + "gpu", "run", "--bootstrap-servers", "127.0.0.1:1", "--model", model.toString(),
+                "--engine", "onnxruntime", "--device", "gpu");
+        refused(gpu + "gpu:1", "run", "--bootstrap-servers", "127.0.0.1:1", "--model-root", tmp.toString(),
+                "--engine", "onnxruntime", "--device", "gpu:1");
+        refused(gpu + "gpu:0", "bench", "--model", model.toString(), "--engine", "onnxruntime", "--device", "gpu:0");
+        PipelineCliTest.Result r = run(() -> JobMain.execute("--bootstrap-servers", "127.0.0.1:1", "--model",
+                model.toString(), "--engine", "onnxruntime", "--device", "gpu"));
+        assertEquals(List.of(gpu + "gpu"), r.err().lines().toList());
+        assertEquals(2, r.code());
+    }
+
+    @Test
     void brokerPortsAndPartitionsAreCheckedBeforeKafkaStarts() throws Exception {
         usage("broker", "--port 70000: use 1..65535, or 0 for a free one", "broker", "--port", "70000");
         usage("broker", "--port -5: use 1..65535, or 0 for a free one", "broker", "--port", "-5");

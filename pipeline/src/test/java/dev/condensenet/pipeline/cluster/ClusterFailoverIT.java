@@ -36,11 +36,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *   <li>exactly-once job; {@code kill -9} of a TaskManager running it mid-stream, a replacement started:
  *       the job restores its last checkpoint, and a read_committed consumer sees every frame exactly once;
  *   <li>the broker stopped and restarted mid-stream: the job rides it out, still exactly once;
- *   <li>a second job (at-least-once) on the TaskManagers that already ran the first: it starts (libtorch
- *       is loaded once, parent-first, not per job classloader); after another {@code kill -9} every frame
- *       still arrives at least once;
+ *   <li>a second job (at-least-once, {@code --engine onnxruntime}) on the TaskManagers that already ran the
+ *       first: it starts (libtorch, which still reads the parameters, is loaded once, parent-first, not per
+ *       job classloader; ONNX Runtime, in the job jar, unpacks its natives per classloader); after another
+ *       {@code kill -9} every frame still arrives at least once;
  *   <li>a job with truncated parameters fails at once without restarts, naming the file; a missing model
- *       directory is refused by {@code flink run} with one line and exit code 2.
+ *       directory is refused by {@code flink run} with one line and exit code 2;
+ *   <li>another ONNX Runtime job on TaskManagers whose JVMs ran the second one: ONNX Runtime loads again
+ *       in the new job's classloader and classifies every frame.
  * </ol>
  *
  * Runs in the integration-test phase (after package built the job jar); see pipeline/pom.xml.
@@ -62,7 +65,8 @@ class ClusterFailoverIT {
         try (FlinkProcessCluster flink = FlinkProcessCluster.start(tmp.resolve("flink"), 1)) {
             try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
                 KafkaClients.ensureTopics(admin, Map.of("frames", 2, "predictions", 1, "dead-letters", 1,
-                        "frames-2", 2, "predictions-2", 1, "dead-letters-2", 1), (short) 1);
+                        "frames-2", 2, "predictions-2", 1, "dead-letters-2", 1, "predictions-4", 1,
+                        "dead-letters-4", 1), (short) 1);
             }
             flink.startTaskManager("tm-1");
             flink.startTaskManager("tm-2");
@@ -122,13 +126,15 @@ class ClusterFailoverIT {
                         + "during the broker restart%n", out.summary(), failuresBefore, failures(flink, job1) - failuresBefore);
             }
 
-            // A second job on TaskManagers that already loaded libtorch for the first one.
+            // A second job on TaskManagers that already loaded libtorch for the first one, served by ONNX Runtime
+            // (its classes and natives come with the job jar).
             List<String> hosts = flink.taskManagersOf(job1);
             flink.cancel(job1);
             String job2 = flink.submit(JOB_JAR.toAbsolutePath(), List.of("--bootstrap-servers", kafka.bootstrapServers(),
                     "--model", model.toString(), "--guarantee", "at-least-once", "--input-topic", "frames-2",
                     "--output-topic", "predictions-2", "--dlq-topic", "dead-letters-2", "--max-batch", "8",
-                    "--parallelism", "2", "--restart-delay-ms", "1000", "--checkpoint-interval", "2000"));
+                    "--parallelism", "2", "--restart-delay-ms", "1000", "--checkpoint-interval", "2000",
+                    "--engine", "onnxruntime"));
             try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), producerProps(), "frames-2");
                  Outputs out = new Outputs(kafka.bootstrapServers(), "predictions-2", "dead-letters-2")) {
                 send(producer, "d", 0, 40, 0);
@@ -167,6 +173,24 @@ class ClusterFailoverIT {
             assertEquals(2, missing.exitCode(), missing.output());
             assertTrue(missing.output().contains("error: model directory " + tmp.resolve("no-such-model")
                     + " does not exist"), missing.output());
+
+            // ONNX Runtime once more, in a new job classloader on JVMs where the second job already loaded it.
+            List<String> ortHosts = flink.taskManagersOf(job2);
+            String job4 = flink.submit(JOB_JAR.toAbsolutePath(), List.of("--bootstrap-servers", kafka.bootstrapServers(),
+                    "--model", model.toString(), "--input-topic", "frames-2", "--output-topic", "predictions-4",
+                    "--dlq-topic", "dead-letters-4", "--group-id", "cluster-job4", "--max-batch", "8",
+                    "--parallelism", "2", "--engine", "onnxruntime"));
+            try (FrameProducer producer = new FrameProducer(kafka.bootstrapServers(), producerProps(), "frames-2");
+                 Outputs out = new Outputs(kafka.bootstrapServers(), "predictions-4", "dead-letters-4")) {
+                send(producer, "e", 0, 20, 0); // after the 100 "d" frames, which this new group reads too
+                out.awaitFrames(120, Duration.ofSeconds(120));
+                out.drain(Duration.ofSeconds(2));
+                out.assertEachFrameAtLeastOnce(expectedIds(Map.of("d", 100, "e", 20)));
+                assertEquals(ortHosts.stream().sorted().toList(), flink.taskManagersOf(job4).stream().sorted().toList(),
+                        "the fourth job runs where the second one loaded ONNX Runtime");
+                assertEquals(0, failures(flink, job4), "ONNX Runtime loaded again cleanly: " + flink.exceptions(job4));
+            }
+            flink.cancel(job4);
             String logs = flink.taskManagerLogs();
             assertFalse(logs.contains("already loaded in another classloader"), "libtorch loaded once per JVM");
             assertFalse(logs.contains("UnsatisfiedLinkError"), "no native library errors on the TaskManagers");
