@@ -1,7 +1,7 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.DeviceOption;
 import dev.condensenet.cli.ExitCodes;
-import dev.condensenet.model.engine.DeviceSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condensenet.cli.Flags;
@@ -41,6 +41,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -89,6 +90,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batching", converter = JobOptions.BatchingConverter.class,
             description = "per-subtask or shared (default: per-subtask)")
     BatchingMode batching = BatchingMode.PER_SUBTASK;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--parallelism", description = "Input partitions and subtasks (default: ${DEFAULT-VALUE})")
     int parallelism = 2;
@@ -157,7 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .setModelRoot(modelRoot)
                     .optModelSwap(new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)), 0, false))
                     .optLoadModelHere(modelRoot != null)
-                    .optDevice(DeviceSpec.CPU)
+                    .optDevice(device.get())
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
                     // exactly-once output is visible per checkpoint
