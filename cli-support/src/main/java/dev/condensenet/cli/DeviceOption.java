@@ -8,7 +8,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --device auto|cpu|gpu|gpu:N}, parsed by {@link DeviceSpec} (the syntax the streaming job uses
+ * {@code --device auto|cpu|gpu|gpu:N} and {@code --exact-fp32}, parsed by {@link DeviceSpec} (the syntax the streaming job uses
  * too); a malformed value is a usage error at parse time, a GPU PyTorch does not see one line when the
  * device is resolved.
  */
@@ -18,6 +18,11 @@ public final class DeviceOption {
     CommandSpec spec;
 
     private DeviceSpec device = DeviceSpec.AUTO;
+
+    @Option(names = "--exact-fp32", description = "On a GPU, run float32 convolutions and matrix products in full "
+            + "float32 (TF32 off in cuDNN and cuBLAS; slower on Ampere and later, logits closer to the CPU's). "
+            + "No effect on the CPU, which never uses TF32.")
+    boolean exactFp32;
 
     @Option(names = "--device", paramLabel = "auto|cpu|gpu[:N]", defaultValue = "auto",
             description = "Where the model runs: auto (a GPU when PyTorch sees one), cpu, gpu or gpu:N "
@@ -30,8 +35,8 @@ public final class DeviceOption {
         }
     }
 
-    /** What the user asked for. */
+    /** What the user asked for, {@code --exact-fp32} included. */
     public DeviceSpec get() {
-        return device;
+        return device.withExactFp32(exactFp32);
     }
 }

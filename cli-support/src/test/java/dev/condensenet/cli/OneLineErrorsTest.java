@@ -24,6 +24,7 @@ class OneLineErrorsTest {
     @Command(name = "work", mixinStandardHelpOptions = true)
     static final class Work implements Callable<Integer> {
         static String seen;
+        static boolean exactFp32;
         @Mixin
         ThreadsOption threads = new ThreadsOption(1);
         @Mixin
@@ -44,6 +45,7 @@ class OneLineErrorsTest {
                 throw new IllegalStateException("wrapped", new NullPointerException("the real cause"));
             }
             seen = threads.get() + " " + device.get();
+            exactFp32 = device.get().exactFp32();
             return 0;
         }
     }
@@ -118,6 +120,11 @@ class OneLineErrorsTest {
         assertOneLine(2, "error: --threads -1: use 0 (one per core) or a positive number; see 'tool work --help'",
                 "work", "--threads", "-1");
         assertEquals(DeviceSpec.AUTO, new DeviceOption().get());
+        assertEquals(0, run("work", "--device", "gpu", "--exact-fp32").code());
+        assertEquals("1 gpu", Work.seen);
+        assertEquals(true, Work.exactFp32);
+        assertEquals(0, run("work", "--device", "gpu").code());
+        assertEquals(false, Work.exactFp32);
         assertEquals(0, run("nested", "--device", "cpu").code());
         assertEquals("1 cpu", Work.seen);
         assertOneLine(2, "error: --threads -1: use 0 (one per core) or a positive number; see 'tool nested --help'",

@@ -14,8 +14,10 @@ import java.util.Locale;
  * @param kind auto (a GPU when PyTorch sees one, else the CPU), cpu or gpu
  * @param index the GPU index of {@code gpu:N}, or -1 when none was given (then the caller's default:
  *     0, or the GPU Flink assigned to the TaskManager)
+ * @param exactFp32 {@code --exact-fp32}: when this resolves to a GPU, float32 convolutions and matmuls run in
+ *     full float32 instead of TF32 ({@link TorchRuntime#setTf32}); no effect on the CPU, which never uses TF32
  */
-public record DeviceSpec(Kind kind, int index) implements Serializable {
+public record DeviceSpec(Kind kind, int index, boolean exactFp32) implements Serializable {
 
     /** What the user asked for. */
     public enum Kind { AUTO, CPU, GPU }
@@ -24,6 +26,16 @@ public record DeviceSpec(Kind kind, int index) implements Serializable {
     public static final DeviceSpec AUTO = new DeviceSpec(Kind.AUTO, -1);
     /** {@code cpu}. */
     public static final DeviceSpec CPU = new DeviceSpec(Kind.CPU, -1);
+
+    /** A device with PyTorch's default float32 math (TF32 allowed in cuDNN on GPUs). */
+    public DeviceSpec(Kind kind, int index) {
+        this(kind, index, false);
+    }
+
+    /** This device with {@code --exact-fp32} on or off. */
+    public DeviceSpec withExactFp32(boolean exact) {
+        return new DeviceSpec(kind, index, exact);
+    }
 
     /**
      * @throws UserError naming the flag value and the accepted forms
@@ -64,10 +76,21 @@ public record DeviceSpec(Kind kind, int index) implements Serializable {
      *
      * @param defaultGpu the GPU a plain {@code gpu} or {@code auto} picks (e.g. the one Flink assigned)
      * @param where where this runs, for the message ("here", "on this TaskManager")
+     * <p>On a GPU this also sets libtorch's TF32 flags, which are JVM-wide: off with {@link #exactFp32()},
+     * else PyTorch's defaults; so the last device resolved in a JVM decides for all its models.
+     *
      * @throws UserError when a GPU was asked for that PyTorch does not see: with none at all, why
-     *     ({@link GpuVisibility#explainNoGpu()})
+     *     ({@link GpuVisibility#explainNoGpu()}); or when {@code --exact-fp32} cannot be set in this libtorch
      */
     public Device resolve(int defaultGpu, String where) {
+        Device device = pick(defaultGpu, where);
+        if (device.isGpu()) {
+            TorchRuntime.setTf32(exactFp32 ? TorchRuntime.Tf32.OFF : TorchRuntime.tf32Defaults());
+        }
+        return device;
+    }
+
+    private Device pick(int defaultGpu, String where) {
         int gpus = Engine.getEngine("PyTorch").getGpuCount();
         int gpu = index >= 0 ? index : defaultGpu;
         switch (kind) {

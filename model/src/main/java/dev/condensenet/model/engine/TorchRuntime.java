@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.LibUtils;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.condensenet.model.error.UserError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  *       the mmap and trim thresholds from inside the JVM, so no launcher flag is needed;</li>
  *   <li><b>NNPACK</b>: libtorch 2.7.1 logs "Could not initialize NNPACK" on every ungrouped conv on
  *       CPUs it does not support; turning NNPACK off through {@code at::Context} silences it.</li>
+ *   <li><b>TF32</b> ({@link #setTf32}, {@code --exact-fp32}): on NVIDIA GPUs since Ampere, cuDNN runs float32
+ *       convolutions in TF32 (10-bit mantissa) unless PyTorch's {@code at::Context} says otherwise (PyTorch's
+ *       "TensorFloat-32 (TF32) on Ampere (and later) devices" notes: {@code torch.backends.cudnn.allow_tf32},
+ *       {@code torch.backends.cuda.matmul.allow_tf32}). DJL 0.36 has no setting for it, so it is set in
+ *       {@code at::Context} through JNA like NNPACK.</li>
  * </ul>
  */
 public final class TorchRuntime {
@@ -31,8 +37,28 @@ public final class TorchRuntime {
     private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_MMAP_THRESHOLD = -3;
 
+    private static final String CONTEXT = "_ZN2at13globalContextEv";
+    private static final String SET_TF32_CUDNN = "_ZN2at7Context17setAllowTF32CuDNNEb";
+    private static final String SET_TF32_CUBLAS = "_ZN2at7Context18setAllowTF32CuBLASEb";
+    private static final String GET_TF32_CUDNN = "_ZNK2at7Context14allowTF32CuDNNEv";
+    private static final String GET_TF32_CUBLAS = "_ZNK2at7Context15allowTF32CuBLASEv";
+
     private static volatile boolean initialized;
     private static int threads;
+    private static Tf32 tf32Defaults;
+
+    /**
+     * Whether PyTorch may run float32 work in TF32 on NVIDIA GPUs (Ampere and later); process-wide
+     * {@code at::Context} flags, read by every later CUDA call. No effect on the CPU, which never uses TF32.
+     *
+     * @param cudnn convolutions through cuDNN ({@code torch.backends.cudnn.allow_tf32}; PyTorch's default: true)
+     * @param cublas matrix multiplications through cuBLAS ({@code torch.backends.cuda.matmul.allow_tf32};
+     *     PyTorch's default: false)
+     */
+    public record Tf32(boolean cudnn, boolean cublas) {
+        /** Both off: float32 convolutions and matmuls in full float32 ({@code --exact-fp32}). */
+        public static final Tf32 OFF = new Tf32(false, false);
+    }
 
     private TorchRuntime() {
     }
@@ -70,6 +96,60 @@ public final class TorchRuntime {
     /** Equivalent to {@code init(0)} unless already initialised: libtorch's default thread count. */
     public static Engine init() {
         return init(0);
+    }
+
+    /**
+     * The TF32 flags of the loaded libtorch (loads it with {@link #init()} if no entry point did yet).
+     *
+     * @throws UserError when this libtorch has no such flags (a PyTorch that dropped the pre-2.9 names)
+     */
+    public static synchronized Tf32 tf32() {
+        Pointer context = globalContext();
+        // A C++ bool comes back in the low byte of the return register only.
+        return new Tf32((function(GET_TF32_CUDNN).invokeInt(new Object[] {context}) & 0xFF) != 0,
+                (function(GET_TF32_CUBLAS).invokeInt(new Object[] {context}) & 0xFF) != 0);
+    }
+
+    /**
+     * Sets the TF32 flags for every later forward in this JVM (all models and threads: they are libtorch
+     * globals). The values found before the first change are kept for {@link #tf32Defaults()}.
+     *
+     * @throws UserError when this libtorch has no such flags
+     */
+    public static synchronized void setTf32(Tf32 tf32) {
+        Pointer context = globalContext();
+        if (tf32Defaults == null) {
+            tf32Defaults = tf32();
+        }
+        function(SET_TF32_CUDNN).invokeVoid(new Object[] {context, tf32.cudnn()});
+        function(SET_TF32_CUBLAS).invokeVoid(new Object[] {context, tf32.cublas()});
+        Tf32 now = tf32();
+        if (!now.equals(tf32)) {
+            throw new UserError("libtorch at " + LibUtils.getLibtorchPath() + " kept TF32 at " + now + " when set to "
+                    + tf32 + ": --exact-fp32 cannot be honoured with this PyTorch");
+        }
+    }
+
+    /** libtorch's TF32 flags as they were before the first {@link #setTf32} (or as they are now). */
+    public static synchronized Tf32 tf32Defaults() {
+        return tf32Defaults != null ? tf32Defaults : tf32();
+    }
+
+    private static Pointer globalContext() {
+        return function(CONTEXT).invokePointer(new Object[0]);
+    }
+
+    private static Function function(String symbol) {
+        if (!initialized) {
+            init();
+        }
+        String path = LibUtils.getLibtorchPath();
+        try {
+            return NativeLibrary.getInstance(path + "/libtorch_cpu.so").getFunction(symbol);
+        } catch (UnsatisfiedLinkError e) {
+            throw new UserError("libtorch at " + path + " (PyTorch " + Engine.getEngine("PyTorch").getVersion()
+                    + ") has no " + symbol + ", needed to switch TF32 (--exact-fp32): " + e.getMessage());
+        }
     }
 
     private static void tuneMalloc() {

@@ -1,7 +1,7 @@
 package dev.condensenet.pipeline.cli;
 
+import dev.condensenet.cli.DeviceOption;
 import dev.condensenet.cli.ExitCodes;
-import dev.condensenet.model.engine.DeviceSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.condensenet.cli.Flags;
@@ -42,6 +42,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -94,6 +95,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--engine", converter = JobOptions.EngineConverter.class,
             description = "pytorch or onnxruntime (default: pytorch)")
     InferenceEngine engine = InferenceEngine.PYTORCH;
+
+    @Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--parallelism", description = "Input partitions and subtasks (default: ${DEFAULT-VALUE})")
     int parallelism = 2;
@@ -164,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .setModelRoot(modelRoot)
                     .optModelSwap(new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)), 0, false))
                     .optLoadModelHere(true)
-                    .optDevice(DeviceSpec.CPU)
+                    .optDevice(device.get())
                     .optEngine(engine)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))

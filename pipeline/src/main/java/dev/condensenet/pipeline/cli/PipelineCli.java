@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "condensenet-pipeline", mixinStandardHelpOptions = true, version = "condensenet-pipeline 0.1.0",
         description = "Streaming CondenseNet inference: Kafka frames -> Flink (micro-batched DJL) -> Kafka predictions.",
         subcommands = {DemoCommand.class, RunCommand.class, ProduceCommand.class, ConsumeCommand.class, BrokerCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, LogitDiffCommand.class, CommandLine.HelpCommand.class})
 public final class PipelineCli extends RootCommand {
 
     public static void main(String[] args) {
