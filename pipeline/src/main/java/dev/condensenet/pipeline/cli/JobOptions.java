@@ -59,7 +59,7 @@ public class JobOptions {
     public Long modelVersion;
 
     @Option(names = "--allow-label-change", description = "With --model-root: accept a new version whose class "
-            + "names differ (downstream consumers depend on them; the class count must stay)")
+            + "names, class count or input shape differ (downstream consumers depend on them)")
     public boolean allowLabelChange;
 
     @Option(names = "--max-batch", description = "Most frames per inference batch (default: ${DEFAULT-VALUE})")

@@ -19,7 +19,7 @@ public interface BatchPredictor extends AutoCloseable {
     /**
      * The version of the model that ran the last {@link #predict} call: its number under a model root
      * ({@link dev.condensenet.model.store.ModelRoot}), 0 for a fixed model directory. A predictor that
-     * swaps models ({@link HotSwapPredictor}) does so only at the start of a {@code predict} call, so one
+     * swaps models ({@link HotSwapPredictor}) does so only in {@link #serving()}, between two batches, so one
      * batch is always classified by one version.
      */
     default long modelVersion() {
@@ -27,10 +27,13 @@ public interface BatchPredictor extends AutoCloseable {
     }
 
     /**
-     * Class names of the model that ran the last {@link #predict} call, index = logit column, or null for
-     * the names of {@link PredictorFactory#spec()}. Only a swap allowed to change the labels changes them.
+     * Between two batches, on the caller's thread: adopts a new model version if one is ready (hot swap) and
+     * returns the spec (name, class names, input) of the model the next {@link #predict} call runs, or null
+     * if that is always {@link PredictorFactory#spec()}. The caller sizes its logits ({@code maxBatch ×}
+     * the spec's class count) and names classes from it; the input it passes stays the factory spec's (a
+     * predictor serving another input maps the batch itself). The same object is returned until a swap.
      */
-    default String[] classNames() {
+    default ModelSpec serving() {
         return null;
     }
 

@@ -4,6 +4,8 @@ import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelDirectoryException;
 import dev.condensenet.model.store.ModelRoot;
+import dev.condensenet.pipeline.frames.FrameConversion;
+import dev.condensenet.pipeline.frames.FrameLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,15 +29,24 @@ import org.slf4j.LoggerFactory;
  * <p>A watcher thread (one per subtask, off the task thread) looks at the root every poll interval. A
  * version better than the one served (the highest present, or the pinned one; a lower one once the served
  * version's directory was removed: rollback) is loaded and checked there: {@code config.json} parses, the
- * input (channels, size) is the one the job's decoder produces (another normalisation is
- * mapped per batch, see {@link #renormalisation}), the class names match
- * (or only the count, with {@code allowLabelChange}), the parameters load, and a warm-up batch gives
- * finite logits. A version that fails is refused with one log line and the {@code refusedModelVersions}
- * metric, and tried again only once its files change; the served version keeps serving.
+ * input (channels, size) and the class names are the job's (either may differ with {@code allowLabelChange}),
+ * the parameters load, and a warm-up batch gives finite logits. A version that fails is refused with one log
+ * line and the {@code refusedModelVersions} metric, and tried again only once its files change; the served
+ * version keeps serving.
  *
- * <p>The checked model is handed over through one reference; the task thread picks it up at the start of
- * the next {@link #predict} call, so every batch runs on one version, nothing is buffered or dropped by
- * a swap, and the check per batch is one volatile read.
+ * <p>The job's decoder keeps the input the job was wired for (shape and normalisation of
+ * {@link PredictorFactory#spec()}) for its whole life, and every batch reaches this predictor in that input. A
+ * version with another normalisation or input shape gets each batch mapped to its own input here
+ * ({@link FrameConversion}: the decoder's resampling and channel rules, applied to the decoded frame). This is
+ * the simplest design in which a swap has no boundary to get wrong: no frame decoded before the swap can
+ * arrive in a shape the serving model does not expect, so none is lost, duplicated, held back or inferred at
+ * the wrong size, and decode and inference need no coordination (they may even run in different tasks). Its
+ * price: a larger new input is upsampled from the job's decoded frame; restarting the job from a savepoint
+ * wires the decoder for the new version's input (docs/guarantees.md, "Model updates").
+ *
+ * <p>The checked model is handed over through one reference; the caller adopts it in {@link #serving()}
+ * between two batches (and sizes its logits for it), so every batch runs on one version, nothing is buffered
+ * or dropped by a swap, and the check per batch is one volatile read.
  */
 public final class HotSwapPredictor implements BatchPredictor {
     private static final Logger LOG = LoggerFactory.getLogger(HotSwapPredictor.class);
@@ -47,11 +58,13 @@ public final class HotSwapPredictor implements BatchPredictor {
     }
 
     /**
-     * A loaded, checked version. {@code scale}/{@code shift} (per channel, null when the normalisation is the
-     * job's) map the job's normalised pixels to this version's: retraining recomputes mean and std.
+     * A loaded, checked version and its input and labels ({@code spec}). {@code conversion} (null when the
+     * version's input is the job's) maps the job's decoded frames to this version's input, into
+     * {@code converted} ({@code maxBatch} frames of the version's input, allocated once when the version is
+     * loaded, off the task thread): retraining recomputes mean and std, and may change the input size.
      */
-    private record Loaded(long version, BatchPredictor predictor, String[] classNames, float[] scale,
-                          float[] shift) {
+    private record Loaded(long version, BatchPredictor predictor, ModelSpec spec, FrameConversion conversion,
+                          float[] converted) {
         void close() {
             try {
                 predictor.close();
@@ -185,12 +198,15 @@ public final class HotSwapPredictor implements BatchPredictor {
         BatchPredictor p = null;
         try {
             ModelDirectory md = ModelDirectory.open(dir);
-            String[] names = check(md);
-            float[][] affine = renormalisation(md.mean(), md.std());
+            ModelSpec spec = check(md);
             p = loader.load(dir);
-            warmUpIsFinite(p);
+            warmUpIsFinite(p, spec);
             refused.remove(v);
-            return new Loaded(v, p, names, affine == null ? null : affine[0], affine == null ? null : affine[1]);
+            var from = job.decoderSettings(FrameLimits.DEFAULT);
+            var to = spec.decoderSettings(FrameLimits.DEFAULT);
+            FrameConversion conversion = FrameConversion.needed(from, to) ? new FrameConversion(from, to) : null;
+            return new Loaded(v, p, spec, conversion,
+                    conversion == null ? null : new float[maxBatch * spec.frameSize()]);
         } catch (Exception | LinkageError e) {
             if (p != null) {
                 try {
@@ -213,47 +229,48 @@ public final class HotSwapPredictor implements BatchPredictor {
         }
     }
 
-    /** The version's class names if it fits the job's input and labels, else the reason. */
-    private String[] check(ModelDirectory md) {
-        if (md.inChannels() != job.channels || md.imageSize() != job.height || md.imageSize() != job.width) {
-            throw new ModelDirectoryException("input " + md.inChannels() + "x" + md.imageSize() + "x"
-                    + md.imageSize() + ", the job decodes frames to " + job.channels + "x" + job.height + "x"
-                    + job.width + ": a new input shape needs a new job");
+    /**
+     * The version's input and labels if the job may serve it: the job's, or any other with
+     * {@code allowLabelChange} (downstream consumers depend on the label set), else the reason.
+     */
+    private ModelSpec check(ModelDirectory md) {
+        String flag = ": downstream consumers depend on the job's input and labels; pass --allow-label-change "
+                + "to accept";
+        if (!settings.allowLabelChange()) {
+            if (md.inChannels() != job.channels || md.imageSize() != job.height || md.imageSize() != job.width) {
+                throw new ModelDirectoryException("input " + md.inChannels() + "x" + md.imageSize() + "x"
+                        + md.imageSize() + ", the job serves " + job.channels + "x" + job.height + "x"
+                        + job.width + flag);
+            }
+            if (md.classNames().size() != job.numClasses()) {
+                throw new ModelDirectoryException(md.classNames().size() + " classes, the job serves "
+                        + job.numClasses() + flag);
+            }
+            if (!Arrays.equals(md.classNames().toArray(new String[0]), job.classNames)) {
+                throw new ModelDirectoryException("class names " + md.classNames() + " differ from the job's "
+                        + Arrays.toString(job.classNames) + flag);
+            }
         }
-        String[] names = md.classNames().toArray(new String[0]);
-        if (names.length != job.numClasses()) {
-            throw new ModelDirectoryException(names.length + " classes, the job serves " + job.numClasses()
-                    + ": a different class count needs a new job");
+        if (md.inChannels() != 1 && md.inChannels() != 3) {
+            throw new ModelDirectoryException("input with " + md.inChannels() + " channels: frames are gray (1) "
+                    + "or RGB (3)");
         }
-        if (!settings.allowLabelChange() && !Arrays.equals(names, job.classNames)) {
-            throw new ModelDirectoryException("class names " + md.classNames() + " differ from the job's "
-                    + Arrays.toString(job.classNames) + ": downstream consumers depend on them; pass "
-                    + "--allow-label-change to accept");
-        }
-        return names;
+        ModelSpec spec = new ModelSpec(md.name(), md.classNames(), md.inChannels(), md.imageSize(), md.imageSize(),
+                md.mean(), md.std());
+        // The job's own spec where nothing the caller sizes or prints differs, so callers see no change.
+        return sameContract(spec, job) ? job : spec;
     }
 
-    /**
-     * The decoder normalises with the job's mean and std (x = (raw − m) / s); a version trained with other
-     * statistics needs (raw − m') / s' = x · s / s' + (m − m') / s'. Null when they are the same.
-     */
-    private float[][] renormalisation(float[] mean, float[] std) {
-        if (Arrays.equals(mean, job.mean) && Arrays.equals(std, job.std)) {
-            return null;
-        }
-        float[] scale = new float[job.channels];
-        float[] shift = new float[job.channels];
-        for (int c = 0; c < job.channels; c++) {
-            scale[c] = job.std[c] / std[c];
-            shift[c] = (job.mean[c] - mean[c]) / std[c];
-        }
-        return new float[][] {scale, shift};
+    private static boolean sameContract(ModelSpec a, ModelSpec b) {
+        return a.name.equals(b.name) && Arrays.equals(a.classNames, b.classNames) && a.channels == b.channels
+                && a.height == b.height && a.width == b.width && Arrays.equals(a.mean, b.mean)
+                && Arrays.equals(a.std, b.std);
     }
 
     /** One batch of zeros: a model with NaN or infinite parameters is refused here, not on live frames. */
-    private void warmUpIsFinite(BatchPredictor p) throws Exception {
-        float[] logits = new float[maxBatch * job.numClasses()];
-        p.predict(new float[maxBatch * job.frameSize()], maxBatch, logits);
+    private void warmUpIsFinite(BatchPredictor p, ModelSpec spec) throws Exception {
+        float[] logits = new float[maxBatch * spec.numClasses()];
+        p.predict(new float[maxBatch * spec.frameSize()], maxBatch, logits);
         for (float x : logits) {
             if (!Float.isFinite(x)) {
                 throw new ModelDirectoryException("the warm-up batch gave non-finite logits (damaged parameters)");
@@ -261,30 +278,32 @@ public final class HotSwapPredictor implements BatchPredictor {
         }
     }
 
+    /**
+     * Runs the batch on the version adopted by the last {@link #serving()} call, mapped to its input first if
+     * that differs from the job's. Never swaps: the caller's logits are sized for that version.
+     */
     @Override
     public void predict(float[] batch, int n, float[] logits) throws Exception {
+        Loaded c = current;
+        if (c.conversion != null) {
+            c.conversion.convert(batch, n, c.converted);
+            c.predictor.predict(c.converted, n, logits);
+        } else {
+            c.predictor.predict(batch, n, logits);
+        }
+    }
+
+    /**
+     * Adopts a loaded and checked version if one waits (closing the one served so far), on the caller's thread
+     * between two batches, and returns the spec of the version the next {@link #predict} runs: the job's spec
+     * object while the input and labels are the job's, another one after a swap that changed them.
+     */
+    @Override
+    public ModelSpec serving() {
         if (pending.get() != null) {
             swap();
         }
-        Loaded c = current;
-        if (c.scale != null) {
-            renormalise(batch, n, c.scale, c.shift);
-        }
-        c.predictor.predict(batch, n, logits);
-    }
-
-    /** In place, frames 0..n−1 (the operator refills its batch buffer for every batch). */
-    private void renormalise(float[] batch, int n, float[] scale, float[] shift) {
-        int plane = job.height * job.width;
-        for (int i = 0, k = 0; i < n; i++) {
-            for (int ch = 0; ch < job.channels; ch++) {
-                float a = scale[ch];
-                float b = shift[ch];
-                for (int end = k + plane; k < end; k++) {
-                    batch[k] = batch[k] * a + b;
-                }
-            }
-        }
+        return current.spec;
     }
 
     /** Between two batches, on the task thread: the new version serves, the old one is closed. */
@@ -307,10 +326,6 @@ public final class HotSwapPredictor implements BatchPredictor {
         return current.version;
     }
 
-    @Override
-    public String[] classNames() {
-        return current.classNames;
-    }
 
     /** Swaps so far (for tests). */
     long swaps() {

@@ -20,7 +20,14 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * model of this subtask, and a batch counts as full at {@code maxBatch / parallelism} frames (this
  * subtask's share of a merged batch); the flush still waits for its logits, so the rules above hold unchanged.
  *
- * <p>Buffers are allocated once in {@link #open()}; per batch only the model's own work allocates.
+ * <p>Hot swap ({@link HotSwapPredictor}): before each batch the operator asks the predictor which model runs it
+ * ({@link BatchPredictor#serving()}); after a swap that changed the class set (allowed by
+ * {@code --allow-label-change}) the logits buffer, the ranking, the top-k arrays, the class names and the model
+ * name follow the new version, reallocated once per swap. Frames keep the job's input shape either way (a
+ * version with another input maps each batch itself), so the batch buffer never changes.
+ *
+ * <p>Buffers are allocated once in {@link #open()} (and once per such swap); per batch only the model's own
+ * work allocates.
  * Emitted predictions reuse one object: the chained sink serializes each one before the next is built.
  */
 public class MicroBatchInferenceOperator extends AbstractStreamOperator<Prediction>
@@ -37,6 +44,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private transient InferenceMetrics metrics;
     private transient int frameSize;
     private transient int classes;
+    /** The spec the logits, ranking and names are sized for: the factory's, or the last swapped-in version's. */
+    private transient ModelSpec serving;
     private transient String[] classNames;
     private transient String modelName;
     private transient float[] batch;
@@ -73,21 +82,13 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         super.open();
         ModelSpec spec = factory.spec();
         frameSize = spec.frameSize();
-        classes = spec.numClasses();
-        classNames = spec.classNames;
-        modelName = spec.name;
-        ranking = new SoftmaxTopK(classes, topK);
-        int k = ranking.k();
         batch = new float[maxBatch * frameSize];
-        logits = new float[maxBatch * classes];
         streams = new String[maxBatch];
         frameIds = new String[maxBatch];
         captureTs = new long[maxBatch];
         out = new Prediction();
-        out.model = modelName;
-        out.topKLabels = new String[k];
-        out.topKScores = new float[k];
         outRecord = new StreamRecord<>(out);
+        adopt(spec);
         metrics = new InferenceMetrics(getMetricGroup());
         // Shared: each subtask hands over its share of a merged batch, so that the subtasks of a TaskManager
         // together fill one batch of maxBatch frames instead of each queueing a full one.
@@ -156,12 +157,14 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         // The inference duration is an interval (monotonic clock); latency compares with the frames' capture
         // times, so it takes "now" from Flink's processing-time service, which tests can set.
         long t0 = System.nanoTime();
+        adopt(predictor.serving()); // a hot-swapping predictor changes version here, between two batches
         predictor.predict(batch, n, logits);
-        out.modelVersion = predictor.modelVersion(); // the version that ran this batch (docs/guarantees.md)
-        String[] names = predictor.classNames();
-        if (names != null) {
-            classNames = names;
+        if (predictor instanceof SharedBatcher.Handle shared) {
+            // The batcher swaps on its own thread: what ran this batch is known only now.
+            logits = shared.lastLogits();
+            adopt(shared.serving());
         }
+        out.modelVersion = predictor.modelVersion(); // the version that ran this batch (docs/guarantees.md)
         long micros = (System.nanoTime() - t0) / 1000;
         long now = Math.max(firedAt, getProcessingTimeService().getCurrentProcessingTime());
         metrics.inferenceTimeMicros.update(micros);
@@ -184,6 +187,30 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         }
         metrics.predictions.inc(n);
         size = 0;
+    }
+
+    /**
+     * Sizes the logits, ranking and top-k arrays for {@code spec} and takes its class names and model name;
+     * a no-op for null (the factory's spec) or the spec already adopted, so it costs nothing per batch
+     * without a swap. Top-k stays {@code min(--top-k, classes)}, as at open.
+     */
+    private void adopt(ModelSpec spec) {
+        if (spec == null || spec == serving) {
+            return;
+        }
+        serving = spec;
+        classNames = spec.classNames;
+        modelName = spec.name;
+        out.model = modelName;
+        if (ranking == null || spec.numClasses() != classes) {
+            classes = spec.numClasses();
+            ranking = new SoftmaxTopK(classes, topK);
+            out.topKLabels = new String[ranking.k()];
+            out.topKScores = new float[ranking.k()];
+        }
+        if (logits == null || logits.length < maxBatch * classes) {
+            logits = new float[maxBatch * classes];
+        }
     }
 
     /** Fills the reused prediction's class, label, score and top-k from frame {@code i}'s logits. */

@@ -29,6 +29,11 @@ import org.apache.flink.util.InstantiationUtil;
  * hook that {@link #acquire} registers (a cancelled task may not reach {@code close()}).
  *
  * <p>A failed merged batch fails every subtask whose frames were in it, as a failed per-subtask batch does.
+ *
+ * <p>A hot-swapping model ({@link HotSwapPredictor}) adopts a new version on the device thread between two
+ * merged batches ({@link BatchPredictor#serving()}); when it has another class count, the merged logits buffer
+ * is reallocated then, once per swap, and a subtask whose logits buffer is too small for it gets a new one
+ * ({@link Handle#lastLogits()}). The frames stay in the job's input: the model maps them to its own.
  */
 public final class SharedBatcher {
     /** Batchers alive in this class loader, keyed by the serialized factory and the batch size. */
@@ -40,11 +45,13 @@ public final class SharedBatcher {
     private final Key key;
     private final BatchPredictor model;
     private final int frameSize;
-    private final int classes;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final float[] batch;
-    private final float[] logits;
+    /** Device thread only: classes of the model serving now, and the merged logits sized for them. */
+    private int classes;
+    private float[] logits;
+    private ModelSpec serving;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
@@ -190,6 +197,7 @@ public final class SharedBatcher {
         long t0 = System.nanoTime();
         Throwable error = null;
         try {
+            follow(model.serving());
             model.predict(batch, n, logits);
         } catch (Throwable t) {
             error = t;
@@ -198,19 +206,34 @@ public final class SharedBatcher {
         // A hot-swapping model changes version only at the start of a predict call, so the whole merged
         // batch ran on this one version: every subtask in it stamps its predictions with it.
         long version = model.modelVersion();
-        String[] names = model.classNames();
+        ModelSpec spec = serving;
         mergedBatchSize.update(n);
         largestMerged = Math.max(largestMerged, n);
         int row = 0;
         for (Request r : merged) {
             if (error == null) {
+                if (r.logits.length < r.n * classes) { // a swap to more classes: once per swap and subtask
+                    r.logits = new float[maxBatch * classes];
+                }
                 System.arraycopy(logits, row * classes, r.logits, 0, r.n * classes);
             }
             row += r.n;
             r.mergedN = n;
             r.modelVersion = version;
-            r.classNames = names;
+            r.spec = spec;
             r.complete(error);
+        }
+    }
+
+    /** On the device thread, between two merged batches: buffers follow a swap that changed the classes. */
+    private void follow(ModelSpec spec) {
+        if (spec == null || spec == serving) {
+            return;
+        }
+        serving = spec;
+        if (spec.numClasses() != classes) {
+            classes = spec.numClasses();
+            logits = new float[maxBatch * classes];
         }
     }
 
@@ -242,7 +265,7 @@ public final class SharedBatcher {
         int n;
         int mergedN;
         long modelVersion;
-        String[] classNames;
+        ModelSpec spec;
         long queuedAt;
         boolean done;
         Throwable error;
@@ -322,11 +345,22 @@ public final class SharedBatcher {
             }
         }
 
-        /** Class names of the model that ran the last merged batch, or null if they are the spec's. */
+        /**
+         * The spec of the model that ran the merged batch of the last {@link #predict} call (null: the
+         * factory's), not of the next one: the batcher swaps versions on its own thread. After a swap to more
+         * classes the last call's logits are in {@link #lastLogits()}, not in the array it was given.
+         */
         @Override
-        public String[] classNames() {
+        public ModelSpec serving() {
             synchronized (request) {
-                return request.classNames;
+                return request.spec;
+            }
+        }
+
+        /** The array holding the last {@link #predict} call's logits: the one it was given, or a larger one. */
+        public float[] lastLogits() {
+            synchronized (request) {
+                return request.logits;
             }
         }
 

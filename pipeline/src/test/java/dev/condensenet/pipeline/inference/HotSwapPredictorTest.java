@@ -76,6 +76,7 @@ class HotSwapPredictorTest {
     }
 
     private long servedAfterABatch() throws Exception {
+        predictor.serving(); // between two batches: a checked new version is adopted here
         predictor.predict(new float[MAX_BATCH * FRAME], 1, new float[MAX_BATCH * 10]);
         return predictor.modelVersion();
     }
@@ -147,7 +148,7 @@ class HotSwapPredictorTest {
             ModelVersions.publishRelabelled(root, retrained);
             predictor.poll();
             assertEquals(allow ? 2 : 1, servedAfterABatch());
-            assertEquals(allow ? "tee" : "T-shirt/top", predictor.classNames()[0]);
+            assertEquals(allow ? "tee" : "T-shirt/top", predictor.serving().classNames[0]);
             assertEquals(allow ? 0 : 1, predictor.refusedCount());
             predictor.close();
             predictor = null;
@@ -176,6 +177,7 @@ class HotSwapPredictorTest {
             asV2[j] = (raw[j] - 0.5f) / std;
         }
         float[] swapped = new float[MAX_BATCH * 10];
+        predictor.serving();
         predictor.predict(asJob, 1, swapped);
         assertEquals(v2, predictor.modelVersion());
         float[] direct = new float[MAX_BATCH * 10];
@@ -257,9 +259,9 @@ class HotSwapPredictorTest {
         }
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 10_000; i++) {
+            predictor.serving();
             predictor.predict(batch, MAX_BATCH, logits);
             predictor.modelVersion();
-            predictor.classNames();
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertEquals(2, predictor.modelVersion());
@@ -329,7 +331,7 @@ class HotSwapPredictorTest {
     }
 
     /** Hands the operator a predictor built by the test, so the test can drive its watcher. */
-    private static final class FixedFactory implements PredictorFactory {
+    static final class FixedFactory implements PredictorFactory {
         private static final long serialVersionUID = 1L;
         private final transient HotSwapPredictor p;
         private final ModelSpec spec;
