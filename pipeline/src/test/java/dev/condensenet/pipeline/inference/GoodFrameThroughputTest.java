@@ -52,8 +52,13 @@ class GoodFrameThroughputTest {
      */
     static final long MAX_BYTES_PER_DEAD_LETTER = 1L << 20;
     static final int BAD_EVERY = 5;
-    /** Measured about 1 % (100 dead letters against 500 good frames decoded and classified). */
-    static final double MAX_DEAD_LETTER_CPU_SHARE = 0.05;
+    /**
+     * Measured about 1 % (100 dead letters against 500 good frames decoded and classified) on a quiet machine,
+     * and up to 5.3 % with other builds running (thread CPU time still grows with cache and core contention).
+     * The bound is there to catch a dead letter that is decoded instead of refused: the 30-megapixel PNG
+     * alone would cost more than the whole clean run, so 25 % keeps that failure far above it and noise below.
+     */
+    static final double MAX_DEAD_LETTER_CPU_SHARE = 0.25;
     /** Measured 0.95–1.2: the mixed runs also decode and classify the odd kinds. Generous against noise. */
     static final double MAX_TASK_CPU_RATIO = 2.0;
 
