@@ -157,6 +157,9 @@ class ClusterFailoverIT {
                         hosts.get(0));
             }
 
+            // Where the second job ran (and loaded ONNX Runtime), read while it runs: a cancelled job's vertices
+            // show as unassigned.
+            List<String> ortHosts = flink.taskManagersOf(job2);
             // A model the client cannot judge (it reads config.json only): the job fails at once, no restarts.
             flink.cancel(job2);
             Path truncated = BadModels.TRUNCATED_PARAMETERS.create(model, tmp);
@@ -175,7 +178,6 @@ class ClusterFailoverIT {
                     + " does not exist"), missing.output());
 
             // ONNX Runtime once more, in a new job classloader on JVMs where the second job already loaded it.
-            List<String> ortHosts = flink.taskManagersOf(job2);
             String job4 = flink.submit(JOB_JAR.toAbsolutePath(), List.of("--bootstrap-servers", kafka.bootstrapServers(),
                     "--model", model.toString(), "--input-topic", "frames-2", "--output-topic", "predictions-4",
                     "--dlq-topic", "dead-letters-4", "--group-id", "cluster-job4", "--max-batch", "8",
@@ -186,8 +188,10 @@ class ClusterFailoverIT {
                 out.awaitFrames(120, Duration.ofSeconds(120));
                 out.drain(Duration.ofSeconds(2));
                 out.assertEachFrameAtLeastOnce(expectedIds(Map.of("d", 100, "e", 20)));
-                assertEquals(ortHosts.stream().sorted().toList(), flink.taskManagersOf(job4).stream().sorted().toList(),
-                        "the fourth job runs where the second one loaded ONNX Runtime");
+                // Both subtasks may share one TaskManager: each of its TaskManagers loaded ONNX Runtime before.
+                List<String> job4Hosts = flink.taskManagersOf(job4);
+                assertTrue(ortHosts.containsAll(job4Hosts), "the fourth job runs on " + job4Hosts
+                        + ", where the second one loaded ONNX Runtime: " + ortHosts);
                 assertEquals(0, failures(flink, job4), "ONNX Runtime loaded again cleanly: " + flink.exceptions(job4));
             }
             flink.cancel(job4);
