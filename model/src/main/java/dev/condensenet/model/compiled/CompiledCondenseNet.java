@@ -50,9 +50,10 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
     private final List<List<CompiledLayer>> blocks;
     private final NDArray gammaF, betaF, meanF, varF;
     private final NDArray fcWeight, fcBias;
+    private final DataType dataType;
 
     CompiledCondenseNet(CondenseNetConfig config, NDArray stem, List<List<CompiledLayer>> blocks,
-                        NDArray[] finalNorm, NDArray fcWeight, NDArray fcBias) {
+                        NDArray[] finalNorm, NDArray fcWeight, NDArray fcBias, DataType dataType) {
         super(VERSION);
         this.config = config;
         this.stem = stem;
@@ -72,6 +73,12 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         this.varF = finalNorm[3];
         this.fcWeight = fcWeight;
         this.fcBias = fcBias;
+        this.dataType = dataType;
+    }
+
+    /** The type the network computes in (float32, or bfloat16 when compiled so); input and logits are float32. */
+    public DataType dataType() {
+        return dataType;
     }
 
     /** The architecture this network was compiled for. */
@@ -98,7 +105,12 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
                     + "training form");
         }
         NDArray x = inputs.singletonOrThrow();
-        NDArray features = Conv2d.conv2d(x, stem, null, stemStride, ONE, ONE, 1).singletonOrThrow();
+        NDArray cast = x.getDataType() == dataType ? null : x.toType(dataType, false);
+        NDArray features = Conv2d.conv2d(cast == null ? x : cast, stem, null, stemStride, ONE, ONE, 1)
+                .singletonOrThrow();
+        if (cast != null) {
+            cast.close();
+        }
         for (int m = 0; m < blocks.size(); m++) {
             if (m > 0) {
                 NDArray pooled = Pool.avgPool2d(features, POOL, POOL, ZERO, false, true);
@@ -118,6 +130,11 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         pooled.close();
         NDArray logits = Linear.linear(flat, fcWeight, fcBias).singletonOrThrow();
         flat.close();
+        if (logits.getDataType() != DataType.FLOAT32) {
+            NDArray f = logits.toType(DataType.FLOAT32, false);
+            logits.close();
+            logits = f;
+        }
         return new NDList(logits);
     }
 
@@ -125,7 +142,7 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
     NDArray runBlock(int m, NDArray in) {
         Shape s = in.getShape();
         NDManager manager = in.getManager();
-        NDArray buffer = manager.create(new Shape(s.get(0), blockEnd[m], s.get(2), s.get(3)), DataType.FLOAT32,
+        NDArray buffer = manager.create(new Shape(s.get(0), blockEnd[m], s.get(2), s.get(3)), in.getDataType(),
                 in.getDevice());
         buffer.set(blockHead[m], in);
         in.close();
