@@ -50,10 +50,9 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
     private final List<List<CompiledLayer>> blocks;
     private final NDArray gammaF, betaF, meanF, varF;
     private final NDArray fcWeight, fcBias;
-    private final DataType dataType;
 
     CompiledCondenseNet(CondenseNetConfig config, NDArray stem, List<List<CompiledLayer>> blocks,
-                        NDArray[] finalNorm, NDArray fcWeight, NDArray fcBias, DataType dataType) {
+                        NDArray[] finalNorm, NDArray fcWeight, NDArray fcBias) {
         super(VERSION);
         this.config = config;
         this.stem = stem;
@@ -73,12 +72,6 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         this.varF = finalNorm[3];
         this.fcWeight = fcWeight;
         this.fcBias = fcBias;
-        this.dataType = dataType;
-    }
-
-    /** The type the network computes in (float32, or bfloat16 when compiled so); input and logits are float32. */
-    public DataType dataType() {
-        return dataType;
     }
 
     /** The architecture this network was compiled for. */
@@ -105,12 +98,7 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
                     + "training form");
         }
         NDArray x = inputs.singletonOrThrow();
-        NDArray cast = x.getDataType() == dataType ? null : x.toType(dataType, false);
-        NDArray features = Conv2d.conv2d(cast == null ? x : cast, stem, null, stemStride, ONE, ONE, 1)
-                .singletonOrThrow();
-        if (cast != null) {
-            cast.close();
-        }
+        NDArray features = Conv2d.conv2d(x, stem, null, stemStride, ONE, ONE, 1).singletonOrThrow();
         for (int m = 0; m < blocks.size(); m++) {
             if (m > 0) {
                 NDArray pooled = Pool.avgPool2d(features, POOL, POOL, ZERO, false, true);
@@ -130,11 +118,6 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
         pooled.close();
         NDArray logits = Linear.linear(flat, fcWeight, fcBias).singletonOrThrow();
         flat.close();
-        if (logits.getDataType() != DataType.FLOAT32) {
-            NDArray f = logits.toType(DataType.FLOAT32, false);
-            logits.close();
-            logits = f;
-        }
         return new NDList(logits);
     }
 
@@ -142,7 +125,7 @@ public final class CompiledCondenseNet extends AbstractBlock implements AutoClos
     NDArray runBlock(int m, NDArray in) {
         Shape s = in.getShape();
         NDManager manager = in.getManager();
-        NDArray buffer = manager.create(new Shape(s.get(0), blockEnd[m], s.get(2), s.get(3)), in.getDataType(),
+        NDArray buffer = manager.create(new Shape(s.get(0), blockEnd[m], s.get(2), s.get(3)), DataType.FLOAT32,
                 in.getDevice());
         buffer.set(blockHead[m], in);
         in.close();

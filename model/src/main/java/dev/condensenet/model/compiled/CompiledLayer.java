@@ -3,7 +3,6 @@ package dev.condensenet.model.compiled;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.condensenet.model.net.BatchNorms;
@@ -35,11 +34,6 @@ final class CompiledLayer implements AutoCloseable {
 
     /** Builds the plan's arrays in {@code manager} (the compiled model's, on its device). */
     CompiledLayer(LayerWeights lw, LayerPlan plan, int offset, NDManager manager) {
-        this(lw, plan, offset, manager, DataType.FLOAT32);
-    }
-
-    /** As above, the weights in {@code type} (float32 or bfloat16; the buffer must be of that type too). */
-    CompiledLayer(LayerWeights lw, LayerPlan plan, int offset, NDManager manager, DataType type) {
         this.plan = plan;
         this.groups = lw.groups;
         this.bottleneckWidth = lw.bottleneckWidth;
@@ -57,23 +51,22 @@ final class CompiledLayer implements AutoCloseable {
             gather = null;
         }
         if (pw.clamped()) {
-            theta = Compiler.as(manager.create(pw.theta(), new Shape(1, pw.inputs(), 1, 1)), type);
+            theta = manager.create(pw.theta(), new Shape(1, pw.inputs(), 1, 1));
             gamma = beta = mean = var = null;
         } else {
             theta = null;
-            gamma = Compiler.as(manager.create(pw.gamma()), type);
-            beta = Compiler.as(manager.create(pw.beta()), type);
-            mean = Compiler.as(manager.create(pw.mean()), type);
-            var = Compiler.as(manager.create(pw.var()), type);
+            gamma = manager.create(pw.gamma());
+            beta = manager.create(pw.beta());
+            mean = manager.create(pw.mean());
+            var = manager.create(pw.var());
         }
         long g = pw.groups();
-        w1 = Compiler.as(manager.create(pw.weight(), new Shape(g, bottleneckWidth / g, pw.inputs() / g)), type);
-        b1 = Compiler.as(manager.create(pw.bias(), new Shape(g, bottleneckWidth / g, 1)), type);
+        w1 = manager.create(pw.weight(), new Shape(g, bottleneckWidth / g, pw.inputs() / g));
+        b1 = manager.create(pw.bias(), new Shape(g, bottleneckWidth / g, 1));
         if (plan.dense3x3()) {
-            w3 = Compiler.as(manager.create(lw.dense3x3(plan.gathers()), new Shape(lw.growth, lw.bottleneckWidth, 3,
-                    3)), type);
+            w3 = manager.create(lw.dense3x3(plan.gathers()), new Shape(lw.growth, lw.bottleneckWidth, 3, 3));
         } else {
-            w3 = Compiler.as(manager.create(lw.w3, new Shape(lw.growth, lw.bottleneckWidth / groups, 3, 3)), type);
+            w3 = manager.create(lw.w3, new Shape(lw.growth, lw.bottleneckWidth / groups, 3, 3));
         }
     }
 

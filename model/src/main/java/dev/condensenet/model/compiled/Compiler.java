@@ -2,7 +2,6 @@ package dev.condensenet.model.compiled;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
@@ -28,7 +27,6 @@ public final class Compiler {
     private final CondenseNetConfig config;
     private LayerPlan fixedPlan;
     private int tuneBatch = 32;
-    private DataType dataType = DataType.FLOAT32;
 
     private Compiler(CondenseNetConfig config) {
         this.config = config;
@@ -56,30 +54,13 @@ public final class Compiler {
     }
 
     /**
-     * The type the network computes in: {@link DataType#FLOAT32} (the default), {@link DataType#BFLOAT16} or
-     * {@link DataType#FLOAT16} (weights and activations; input and logits stay float32, converted at the
-     * network's edges). An experiment of issue #18 (BENCHMARKS.md): DJL 0.36's PyTorch JNI aborts the JVM on
-     * bfloat16.
-     *
-     * @throws IllegalArgumentException for another type
-     */
-    public Compiler optDataType(DataType type) {
-        if (type != DataType.FLOAT32 && type != DataType.BFLOAT16 && type != DataType.FLOAT16) {
-            throw new IllegalArgumentException("the compiled network computes in float32, bfloat16 or float16, not "
-                    + type);
-        }
-        this.dataType = type;
-        return this;
-    }
-
-    /**
      * @param condensed the converted tree ({@link CondenseNet.Form#CONDENSED}), initialised or loaded
      * @param manager owns the compiled arrays (the model's manager; its device is the target)
      * @return the compiled network; close it (or {@code manager}) to free its arrays
      */
     public CompiledCondenseNet compile(Block condensed, NDManager manager) {
         List<Block> children = CondenseNet.features(condensed).getChildren().values();
-        NDArray stem = as(copy(children.get(0).getParameters().get("weight").getArray(), manager), dataType);
+        NDArray stem = copy(children.get(0).getParameters().get("weight").getArray(), manager);
         int child = 1;
         List<List<CompiledLayer>> blocks = new ArrayList<>();
         int channels = config.stemChannels();
@@ -95,7 +76,7 @@ public final class Compiler {
             for (int l = 0; l < config.stage(m); l++) {
                 DenseLayer layer = (DenseLayer) children.get(child++);
                 LayerWeights lw = weights(layer);
-                layers.add(fixedPlan != null ? new CompiledLayer(lw, fixedPlan, channels, manager, dataType)
+                layers.add(fixedPlan != null ? new CompiledLayer(lw, fixedPlan, channels, manager)
                         : fastest(lw, channels, end, size, manager));
                 channels += config.growth(m);
             }
@@ -105,12 +86,11 @@ public final class Compiler {
         NDArray[] norm = new NDArray[4];
         float[][] bn = batchNorm(finalNorm);
         for (int i = 0; i < 4; i++) {
-            norm[i] = as(manager.create(bn[i]), dataType);
+            norm[i] = manager.create(bn[i]);
         }
         CondensedLinear fc = (CondensedLinear) CondenseNet.classifier(condensed);
         NDArray[] linear = classifier(fc, manager);
-        return new CompiledCondenseNet(config, stem, blocks, norm, as(linear[0], dataType), as(linear[1], dataType),
-                dataType);
+        return new CompiledCondenseNet(config, stem, blocks, norm, linear[0], linear[1]);
     }
 
     /** Times the layer in every plan on a random buffer and returns the fastest (others closed). */
@@ -118,9 +98,9 @@ public final class Compiler {
         CompiledLayer best = null;
         double bestMs = Double.MAX_VALUE;
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray buffer = as(scratch.randomNormal(new Shape(tuneBatch, width, size, size)), dataType);
+            NDArray buffer = scratch.randomNormal(new Shape(tuneBatch, width, size, size));
             for (LayerPlan plan : LayerPlan.values()) {
-                CompiledLayer candidate = new CompiledLayer(lw, plan, offset, manager, dataType);
+                CompiledLayer candidate = new CompiledLayer(lw, plan, offset, manager);
                 double ms = medianMs(candidate, buffer, scratch);
                 if (ms < bestMs) {
                     if (best != null) {
@@ -191,17 +171,6 @@ public final class Compiler {
             }
         }
         return new NDArray[] {manager.create(full, new Shape(classes, features)), manager.create(b)};
-    }
-
-    /** {@code a} in {@code type} (closing {@code a} if converted), in the same manager. */
-    static NDArray as(NDArray a, DataType type) {
-        if (a.getDataType() == type) {
-            return a;
-        }
-        NDArray b = a.toType(type, false);
-        b.attach(a.getManager());
-        a.close();
-        return b;
     }
 
     private static NDArray copy(NDArray a, NDManager manager) {
