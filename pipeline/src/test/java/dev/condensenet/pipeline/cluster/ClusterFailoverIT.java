@@ -157,8 +157,8 @@ class ClusterFailoverIT {
                         hosts.get(0));
             }
 
-            // Where the second job ran (and loaded ONNX Runtime), read while it runs: a cancelled job's vertices
-            // show as unassigned.
+            // Where the second job ran (and loaded ONNX Runtime), read while it runs ("(unassigned)" stands for
+            // an attempt without a TaskManager and matches none).
             List<String> ortHosts = flink.taskManagersOf(job2);
             // A model the client cannot judge (it reads config.json only): the job fails at once, no restarts.
             flink.cancel(job2);
@@ -188,10 +188,11 @@ class ClusterFailoverIT {
                 out.awaitFrames(120, Duration.ofSeconds(120));
                 out.drain(Duration.ofSeconds(2));
                 out.assertEachFrameAtLeastOnce(expectedIds(Map.of("d", 100, "e", 20)));
-                // Both subtasks may share one TaskManager: each of its TaskManagers loaded ONNX Runtime before.
+                // Where the slots fall is the scheduler's choice; what matters is that the fourth job runs on at
+                // least one TaskManager JVM where the second one had loaded ONNX Runtime.
                 List<String> job4Hosts = flink.taskManagersOf(job4);
-                assertTrue(ortHosts.containsAll(job4Hosts), "the fourth job runs on " + job4Hosts
-                        + ", where the second one loaded ONNX Runtime: " + ortHosts);
+                assertTrue(job4Hosts.stream().anyMatch(ortHosts::contains), "the fourth job runs on " + job4Hosts
+                        + ", none of them where the second one loaded ONNX Runtime: " + ortHosts);
                 assertEquals(0, failures(flink, job4), "ONNX Runtime loaded again cleanly: " + flink.exceptions(job4));
             }
             flink.cancel(job4);
