@@ -12,7 +12,8 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
  * Serves a versioned model root ({@link ModelRoot}, {@code --model-root}): each subtask serves the highest
  * version that loads (or the pinned one) and follows the root with a {@link HotSwapPredictor}. The job is
  * wired (decoder input shape, normalisation, class names) from the version that would be served when it is
- * submitted; later versions must keep that input (docs/design.md, "Model updates").
+ * submitted; later versions must keep that input and those labels unless {@code --allow-label-change}, and
+ * frames keep that input either way ({@link HotSwapPredictor} maps them; pipeline/README.md, "Model updates").
  */
 public final class VersionedPredictorFactory implements PredictorFactory {
     private static final long serialVersionUID = 1L;

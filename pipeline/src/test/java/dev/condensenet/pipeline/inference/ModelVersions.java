@@ -1,5 +1,14 @@
 package dev.condensenet.pipeline.inference;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.SequentialBlock;
+import dev.condensenet.model.net.CondenseNet;
+import dev.condensenet.model.net.CondenseNetConfig;
+import dev.condensenet.model.net.Condenser;
+import dev.condensenet.model.net.Converter;
+import dev.condensenet.model.net.Presets;
+import dev.condensenet.model.store.ModelCard;
 import dev.condensenet.model.store.ModelDirectory;
 import dev.condensenet.model.store.ModelRoot;
 import dev.condensenet.pipeline.job.Testdata;
@@ -7,6 +16,9 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -75,5 +87,31 @@ public final class ModelVersions {
     /** Publishes an untrained model of another input shape (CIFAR-10, 3×32×32). */
     public static long publishOtherShape(Path root) throws IOException {
         return ModelRoot.publish(root, d -> ModelDirectory.writeUntrained(d, "cifar10-50"));
+    }
+
+    /**
+     * Publishes a randomly initialised, condensed fmnist-26 network with {@code channels}×{@code size}×{@code size}
+     * input and {@code classes} classes named {@code <prefix>0, <prefix>1, …}, as model {@code name} (mean 0.5,
+     * std 0.25 per channel): a real model of another input shape or class set, made with the model module's API.
+     */
+    public static long publishUntrained(Path root, String name, int channels, int size, int classes,
+                                        String prefix) throws IOException {
+        CondenseNetConfig config = Presets.get("fmnist-26").toBuilder()
+                .setInChannels(channels).setImageSize(size).setClasses(classes).build();
+        float[] mean = new float[channels];
+        float[] std = new float[channels];
+        Arrays.fill(mean, 0.5f);
+        Arrays.fill(std, 0.25f);
+        List<String> names = IntStream.range(0, classes).mapToObj(i -> prefix + i).toList();
+        return ModelRoot.publish(root, d -> {
+            try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
+                SequentialBlock training = CondenseNet.builder().setConfig(config).build();
+                training.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+                new Condenser(training).condenseFully();
+                SequentialBlock condensed = Converter.convert(training, config, manager);
+                ModelDirectory.write(d, new ModelCard(name, config, mean, std, names, "none (untrained)", null, 0),
+                        condensed);
+            }
+        });
     }
 }
