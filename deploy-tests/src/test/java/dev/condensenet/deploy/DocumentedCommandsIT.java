@@ -93,7 +93,7 @@ class DocumentedCommandsIT {
         + "see 'condensenet-training --help'"), training.err().lines().toList());
     Run pipeline = java(DeployFiles.root(), "pipeline/target/condensenet-pipeline.jar", List.of());
     assertEquals(2, pipeline.code());
-    assertEquals(List.of("error: choose a command: demo, run, produce, consume, broker, bench; see "
+    assertEquals(List.of("error: choose a command: demo, run, produce, consume, broker, bench, logit-diff; see "
         + "'condensenet-pipeline --help'"), pipeline.err().lines().toList());
   }
 

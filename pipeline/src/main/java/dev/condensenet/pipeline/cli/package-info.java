@@ -1,5 +1,5 @@
 /**
- * The {@code condensenet-pipeline.jar} command line (picocli): demo, run, produce, consume, broker, bench. Parses and
+ * The {@code condensenet-pipeline.jar} command line (picocli): demo, run, produce, consume, broker, bench, logit-diff. Parses and
  * validates flags, then calls the packages below; bad usage or setup ends as one {@code error:} line and exit
  * code 2.
  *

@@ -51,7 +51,7 @@ class PipelineCliErrorsTest {
 
     @Test
     void noCommandAndUnparsableFlagsAreOneLine() {
-        refused("error: choose a command: demo, run, produce, consume, broker, bench; see 'condensenet-pipeline --help'");
+        refused("error: choose a command: demo, run, produce, consume, broker, bench, logit-diff; see 'condensenet-pipeline --help'");
         usage("run", "Invalid value for option '--max-batch': 'x' is not an int",
                 "run", "--bootstrap-servers", "b:1", "--model", "m", "--max-batch", "x");
         usage("run", "Invalid value for option '--guarantee': expected at-least-once or exactly-once, not 'maybe'",
