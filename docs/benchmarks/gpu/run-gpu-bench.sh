@@ -117,7 +117,7 @@ if [ $dry = 1 ]; then
     pipe_batches=1,8,64
     pipe_frames=256
     pipe_seconds=2
-    parallelisms="1 2"
+    parallelisms="1 2 4"
     logit_frames=64
     demo_limit=100
 else

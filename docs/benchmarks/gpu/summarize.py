@@ -123,7 +123,8 @@ def main(outdir):
             " ✓" if r["pipelineOverModelMet"] else " ✗", fmt(r["batch64OverBatch1"]), " ✓" if r["batchGainMet"] else " ✗",
             fmt(r["p99AtHalfPeakMs"]), fmt(r["latencyBoundMs"]), fmt(r["meanBatchAtReference"]), r["accountedFor"]))
     lines += ["", "shared / per-subtask peak at parallelism 4: %s (target >= %.1f: %s)" % (
-        fmt(ratio), SHARED_OVER_PER_SUBTASK_TARGET, "met" if summary["sharedOverPerSubtaskP4Met"] else "not met")]
+        fmt(ratio), SHARED_OVER_PER_SUBTASK_TARGET, "not measured" if ratio is None
+        else "met" if summary["sharedOverPerSubtaskP4Met"] else "not met")]
     for name, m in summary["model"].items():
         lines.append("")
         lines.append("Model bench %s (%s), condensed images/s by batch: %s" % (
