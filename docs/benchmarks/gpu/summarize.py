@@ -110,7 +110,11 @@ def main(outdir):
 
     env = summary["environment"] or {}
     lines = ["# GPU run summary (issue #17)", "",
-             "Environment: " + ", ".join("%s %s" % (k, v) for k, v in env.items()), "",
+             "Environment: " + ", ".join("%s %s" % (k, v) for k, v in env.items()), ""]
+    if env.get("dryRun"):
+        lines += ["**Dry run on the CPU**: these figures check the script and the bundle; the targets are GPU "
+                  "targets and mean nothing here.", ""]
+    lines += [
              "| step | exit | seconds |", "|---|---|---|"]
     lines += ["| %s | %d | %.1f |" % (s["step"], s["rc"], s["seconds"]) for s in summary["steps"]]
     lines += ["", "Pipeline bench (targets: pipeline/model >= %.1f at the best batch, batch 64/batch 1 >= %.0f, p99 at "
