@@ -3,7 +3,7 @@
 # torch, g++) but no Java and no network, from the bundle docs/benchmarks/gpu/make-gpu-bundle.sh makes:
 #
 #   tar -xJf condensenet-gpu.tar.xz && condensenet-gpu/run-gpu-bench.sh OUTDIR
-#   docs/benchmarks/gpu/run-gpu-bench.sh OUTDIR [--bundle condensenet-gpu.tar.xz]   # from a checkout
+#   docs/benchmarks/gpu/run-gpu-bench.sh OUTDIR [--bundle condensenet-gpu.tar.xz]   # from a checkout (unpacks to WORK_DIR)
 #   docs/benchmarks/gpu/run-gpu-bench.sh OUTDIR --dry-run                           # the same on the CPU
 #
 # Steps, each under `timeout` so one that hangs cannot eat the GPU time (about 6 minutes in all on an H200):
@@ -45,7 +45,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 python=${PYTHON:-python3}
 started=$(date +%s)
 
-# --- the bundle: this directory when the script runs from it, else the tarball unpacked next to OUTDIR
+# Big things (the unpacked bundle, the JNI build, a dry run's libtorch) go to WORK_DIR, not OUTDIR: OUTDIR is
+# what comes back from the GPU machine.
+work=${WORK_DIR:-${TMPDIR:-/tmp}/condensenet-gpu-work}
+mkdir -p "$work" || exit 2
+
+# --- the bundle: this directory when the script runs from it, else the tarball unpacked into WORK_DIR
 jni_script=$here/build-djl-jni.sh summarize=$here/summarize.py
 if [ -x "$here/jre/bin/java" ]; then
     bundle=$here
@@ -53,15 +58,13 @@ else
     jni_script=$here/../../../docker/build-djl-jni.sh # a checkout's scripts, the bundle's jars
     [ -n "$tarball" ] || tarball=$(cd "$here/../../.." && pwd)/target/gpu-bundle/condensenet-gpu.tar.xz
     [ -f "$tarball" ] || { echo "error: no bundle: run make-gpu-bundle.sh first or pass --bundle TARBALL" >&2; exit 2; }
-    bundle=$outdir/bundle/condensenet-gpu
-    if [ ! -x "$bundle/jre/bin/java" ]; then
-        mkdir -p "$outdir/bundle"
-        if command -v xz >/dev/null; then
-            tar -xJf "$tarball" -C "$outdir/bundle"
-        else
-            "$python" -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$tarball" "$outdir/bundle"
-        fi || { echo "error: cannot unpack $tarball" >&2; exit 2; }
-    fi
+    bundle=$work/condensenet-gpu
+    rm -rf "$bundle"
+    if command -v xz >/dev/null; then
+        tar -xJf "$tarball" -C "$work"
+    else
+        "$python" -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$tarball" "$work"
+    fi || { echo "error: cannot unpack $tarball" >&2; exit 2; }
 fi
 java=$bundle/jre/bin/java
 pipeline_cp=$bundle/lib/condensenet-pipeline.jar
@@ -114,7 +117,7 @@ if [ $dry = 1 ]; then
     pipe_batches=1,8,64
     pipe_frames=256
     pipe_seconds=2
-    parallelisms="1 2"
+    parallelisms="4 1 2" # 4 first: its shared/per-subtask ratio is the target that needs both
     logit_frames=64
     demo_limit=100
 else
@@ -125,7 +128,7 @@ else
     pipe_batches=1,8,32,64,128,256
     pipe_frames=4096
     pipe_seconds=3
-    parallelisms="1 2 4"
+    parallelisms="4 1 2" # 4 first: its shared/per-subtask ratio is the target that needs both
     logit_frames=500
     demo_limit=0
 fi
@@ -156,7 +159,7 @@ cat "$outdir/environment.json"
 jni_env=$outdir/logs/jni.env
 failed_before=$failed
 step jni 300 env JNI_INCLUDE="$bundle/djl-jni/include" PYTHON="$python" \
-    bash "$jni_script" "$bundle/djl-jni" "$outdir/djl-cache"
+    bash "$jni_script" "$bundle/djl-jni" "$work/djl-cache"
 jni_rc=$?
 if [ $jni_rc -eq 0 ]; then
     grep -E '^(export|JAVA_OPTS)' "$outdir/logs/jni.stdout" > "$jni_env"
@@ -164,7 +167,7 @@ elif [ $dry = 1 ]; then
     # Dry run only: DJL's CPU libtorch with its own JNI library, by the same PYTORCH_LIBRARY_PATH route.
     lt=${DRY_RUN_LIBTORCH:-$(ls -d "$HOME"/.djl.ai/pytorch/2.7.1*-cpu-linux-x86_64 2>/dev/null | head -1)}
     if [ -z "$lt" ] || [ ! -f "$lt/libtorch.so" ] || [ ! -f "$lt/0.36.0-libdjl_torch.so" ]; then
-        lt=$outdir/dry-run-libtorch
+        lt=$work/dry-run-libtorch
         m2=${M2_REPO:-$HOME/.m2/repository}/ai/djl/pytorch
         mkdir -p "$lt"
         unzip -q -o -j "$m2/pytorch-native-cpu/2.7.1/pytorch-native-cpu-2.7.1-linux-x86_64.jar" 'pytorch/cpu/linux-x86_64/*' -d "$lt"
@@ -184,7 +187,7 @@ fi
 JAVA_OPTS=
 # shellcheck disable=SC1090
 . "$jni_env"
-export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$outdir/djl-cache}
+export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$work/djl-cache}
 # jemalloc keeps activation buffers mapped (docs/design.md §8.2); TorchRuntime's mallopt is the fallback.
 jemalloc=$(ls /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 2>/dev/null || true)
 run_java=$outdir/logs/java.sh # a program, so that timeout can run it
@@ -201,7 +204,7 @@ cd "$bundle" || exit 2 # testdata/ is found from the working directory
 # --- 3. pipeline bench (first: the issue's targets): parallelism x batching, batch 64 as the reference, latency at half the peak
 for p in $parallelisms; do
     for b in per-subtask shared; do
-        json "pipeline-p$p-$b" 120 "$run_java" -cp "$pipeline_cp" dev.condensenet.pipeline.cli.PipelineCli bench \
+        json "pipeline-p$p-$b" 150 "$run_java" -cp "$pipeline_cp" dev.condensenet.pipeline.cli.PipelineCli bench \
             --device "$device" --parallelism "$p" --batching "$b" --batch-sizes "$pipe_batches" --reference-batch 64 \
             --frames "$pipe_frames" --seconds "$pipe_seconds" --rates 0.5 --warm-up-s 5 --timeout-s 60 \
             --json --plot "$outdir/plots-p$p-$b"

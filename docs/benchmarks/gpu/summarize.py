@@ -110,7 +110,11 @@ def main(outdir):
 
     env = summary["environment"] or {}
     lines = ["# GPU run summary (issue #17)", "",
-             "Environment: " + ", ".join("%s %s" % (k, v) for k, v in env.items()), "",
+             "Environment: " + ", ".join("%s %s" % (k, v) for k, v in env.items()), ""]
+    if env.get("dryRun"):
+        lines += ["**Dry run on the CPU**: these figures check the script and the bundle; the targets are GPU "
+                  "targets and mean nothing here.", ""]
+    lines += [
              "| step | exit | seconds |", "|---|---|---|"]
     lines += ["| %s | %d | %.1f |" % (s["step"], s["rc"], s["seconds"]) for s in summary["steps"]]
     lines += ["", "Pipeline bench (targets: pipeline/model >= %.1f at the best batch, batch 64/batch 1 >= %.0f, p99 at "
@@ -123,7 +127,8 @@ def main(outdir):
             " ✓" if r["pipelineOverModelMet"] else " ✗", fmt(r["batch64OverBatch1"]), " ✓" if r["batchGainMet"] else " ✗",
             fmt(r["p99AtHalfPeakMs"]), fmt(r["latencyBoundMs"]), fmt(r["meanBatchAtReference"]), r["accountedFor"]))
     lines += ["", "shared / per-subtask peak at parallelism 4: %s (target >= %.1f: %s)" % (
-        fmt(ratio), SHARED_OVER_PER_SUBTASK_TARGET, "met" if summary["sharedOverPerSubtaskP4Met"] else "not met")]
+        fmt(ratio), SHARED_OVER_PER_SUBTASK_TARGET, "not measured" if ratio is None
+        else "met" if summary["sharedOverPerSubtaskP4Met"] else "not met")]
     for name, m in summary["model"].items():
         lines.append("")
         lines.append("Model bench %s (%s), condensed images/s by batch: %s" % (

@@ -77,15 +77,18 @@ public record DeviceSpec(Kind kind, int index, boolean exactFp32) implements Ser
      * @param defaultGpu the GPU a plain {@code gpu} or {@code auto} picks (e.g. the one Flink assigned)
      * @param where where this runs, for the message ("here", "on this TaskManager")
      * <p>On a GPU this also sets libtorch's TF32 flags, which are JVM-wide: off with {@link #exactFp32()},
-     * else PyTorch's defaults; so the last device resolved in a JVM decides for all its models.
+     * else back to PyTorch's defaults if something in this JVM had changed them (otherwise they are not
+     * touched); so the last device resolved in a JVM decides for all its models.
      *
      * @throws UserError when a GPU was asked for that PyTorch does not see: with none at all, why
      *     ({@link GpuVisibility#explainNoGpu()}); or when {@code --exact-fp32} cannot be set in this libtorch
      */
     public Device resolve(int defaultGpu, String where) {
         Device device = pick(defaultGpu, where);
-        if (device.isGpu()) {
-            TorchRuntime.setTf32(exactFp32 ? TorchRuntime.Tf32.OFF : TorchRuntime.tf32Defaults());
+        if (device.isGpu() && exactFp32) {
+            TorchRuntime.setTf32(TorchRuntime.Tf32.OFF);
+        } else if (device.isGpu() && TorchRuntime.tf32Changed()) {
+            TorchRuntime.setTf32(TorchRuntime.tf32Defaults()); // an earlier job in this JVM turned TF32 off
         }
         return device;
     }

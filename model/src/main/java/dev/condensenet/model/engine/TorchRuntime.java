@@ -40,12 +40,21 @@ public final class TorchRuntime {
     private static final String CONTEXT = "_ZN2at13globalContextEv";
     private static final String SET_TF32_CUDNN = "_ZN2at7Context17setAllowTF32CuDNNEb";
     private static final String SET_TF32_CUBLAS = "_ZN2at7Context18setAllowTF32CuBLASEb";
+    /**
+     * The cuDNN getter changed its signature: {@code allowTF32CuDNN()} up to PyTorch 2.7, then with a defaulted
+     * {@code std::optional<at::Float32Op>} (passed by value in one register: 0 is "no op given"). The setters
+     * and the cuBLAS getter kept theirs.
+     */
     private static final String GET_TF32_CUDNN = "_ZNK2at7Context14allowTF32CuDNNEv";
+    private static final String GET_TF32_CUDNN_OP = "_ZNK2at7Context14allowTF32CuDNNESt8optionalINS_9Float32OpEE";
     private static final String GET_TF32_CUBLAS = "_ZNK2at7Context15allowTF32CuBLASEv";
+    /** PyTorch's documented defaults, for a libtorch whose getters cannot be called from here. */
+    private static final Tf32 PYTORCH_DEFAULTS = new Tf32(true, false);
 
     private static volatile boolean initialized;
     private static int threads;
     private static Tf32 tf32Defaults;
+    private static Tf32 tf32Set;
 
     /**
      * Whether PyTorch may run float32 work in TF32 on NVIDIA GPUs (Ampere and later); process-wide
@@ -99,22 +108,24 @@ public final class TorchRuntime {
     }
 
     /**
-     * The TF32 flags of the loaded libtorch (loads it with {@link #init()} if no entry point did yet).
+     * The TF32 flags of the loaded libtorch (loads it with {@link #init()} if no entry point did yet). Where this
+     * libtorch's getters cannot be called (a signature not known here), the flags last set through
+     * {@link #setTf32}, else PyTorch's documented defaults.
      *
-     * @throws UserError when this libtorch has no such flags (a PyTorch that dropped the pre-2.9 names)
+     * @throws UserError when this libtorch has no {@code at::globalContext}
      */
     public static synchronized Tf32 tf32() {
-        Pointer context = globalContext();
-        // A C++ bool comes back in the low byte of the return register only.
-        return new Tf32((function(GET_TF32_CUDNN).invokeInt(new Object[] {context}) & 0xFF) != 0,
-                (function(GET_TF32_CUBLAS).invokeInt(new Object[] {context}) & 0xFF) != 0);
+        Tf32 read = readTf32();
+        return read != null ? read : tf32Set != null ? tf32Set : PYTORCH_DEFAULTS;
     }
 
     /**
      * Sets the TF32 flags for every later forward in this JVM (all models and threads: they are libtorch
-     * globals). The values found before the first change are kept for {@link #tf32Defaults()}.
+     * globals), and reads them back where the getters can be called. The values found before the first change
+     * are kept for {@link #tf32Defaults()}.
      *
-     * @throws UserError when this libtorch has no such flags
+     * @throws UserError when this libtorch has no {@code setAllowTF32CuDNN}/{@code setAllowTF32CuBLAS}, or the
+     *     flags read back differ
      */
     public static synchronized void setTf32(Tf32 tf32) {
         Pointer context = globalContext();
@@ -123,8 +134,9 @@ public final class TorchRuntime {
         }
         function(SET_TF32_CUDNN).invokeVoid(new Object[] {context, tf32.cudnn()});
         function(SET_TF32_CUBLAS).invokeVoid(new Object[] {context, tf32.cublas()});
-        Tf32 now = tf32();
-        if (!now.equals(tf32)) {
+        tf32Set = tf32;
+        Tf32 now = readTf32();
+        if (now != null && !now.equals(tf32)) {
             throw new UserError("libtorch at " + LibUtils.getLibtorchPath() + " kept TF32 at " + now + " when set to "
                     + tf32 + ": --exact-fp32 cannot be honoured with this PyTorch");
         }
@@ -133,6 +145,30 @@ public final class TorchRuntime {
     /** libtorch's TF32 flags as they were before the first {@link #setTf32} (or as they are now). */
     public static synchronized Tf32 tf32Defaults() {
         return tf32Defaults != null ? tf32Defaults : tf32();
+    }
+
+    /** Whether {@link #setTf32} ran in this JVM (until then libtorch's flags are its defaults). */
+    public static synchronized boolean tf32Changed() {
+        return tf32Set != null;
+    }
+
+    /** The flags from libtorch's getters, or null where neither known cuDNN getter is exported. */
+    private static Tf32 readTf32() {
+        Pointer context = globalContext();
+        String path = LibUtils.getLibtorchPath();
+        NativeLibrary torchCpu = NativeLibrary.getInstance(path + "/libtorch_cpu.so");
+        int cudnn;
+        try {
+            cudnn = torchCpu.getFunction(GET_TF32_CUDNN).invokeInt(new Object[] {context});
+        } catch (UnsatisfiedLinkError e) {
+            try {
+                cudnn = torchCpu.getFunction(GET_TF32_CUDNN_OP).invokeInt(new Object[] {context, 0L});
+            } catch (UnsatisfiedLinkError e2) {
+                return null;
+            }
+        }
+        // A C++ bool comes back in the low byte of the return register only.
+        return new Tf32((cudnn & 0xFF) != 0, (function(GET_TF32_CUBLAS).invokeInt(new Object[] {context}) & 0xFF) != 0);
     }
 
     private static Pointer globalContext() {
