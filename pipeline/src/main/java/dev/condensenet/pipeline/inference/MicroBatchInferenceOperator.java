@@ -2,7 +2,12 @@ package dev.condensenet.pipeline.inference;
 
 import dev.condensenet.pipeline.frames.DecodedFrame;
 import dev.condensenet.pipeline.wire.Prediction;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -26,6 +31,17 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * name follow the new version, reallocated once per swap. Frames keep the job's input shape either way (a
  * version with another input maps each batch itself), so the batch buffer never changes.
  *
+ * <p>Overlap (per-subtask batching, {@code overlap} on): the batch runs on an inference thread of this subtask
+ * while the task thread decodes and buffers the next one into a second slot ({@link BatchSlot}). At most one
+ * batch is in flight: a flush waits for the previous batch first (backpressure, as when inference ran on the
+ * task thread), and emits its predictions before the next batch is submitted, so predictions keep input order.
+ * Predictions are emitted on the task thread only: as soon as the batch is back, through the task's mailbox
+ * ({@link MailboxExecutor}), or at the latest at the next flush, before a checkpoint barrier passes
+ * ({@code prepareSnapshotPreBarrier}) and at end of input ({@code finish}), so nothing is in flight at a
+ * snapshot and exactly-once and "every frame accounted for" hold as without overlap. A failed batch fails the
+ * job when its result is taken. The hot-swap point ({@link BatchPredictor#serving()}) is only reached with no
+ * batch in flight.
+ *
  * <p>Buffers are allocated once in {@link #open()} (and once per such swap); per batch only the model's own
  * work allocates.
  * Emitted predictions reuse one object: the chained sink serializes each one before the next is built.
@@ -39,6 +55,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private final long maxDelayMs;
     private final int topK;
     private final BatchingMode mode;
+    private final boolean overlap;
 
     private transient BatchPredictor predictor;
     private transient InferenceMetrics metrics;
@@ -48,12 +65,14 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private transient ModelSpec serving;
     private transient String[] classNames;
     private transient String modelName;
-    private transient float[] batch;
     private transient float[] logits;
     private transient SoftmaxTopK ranking;
-    private transient String[] streams;
-    private transient String[] frameIds;
-    private transient long[] captureTs;
+    /** The batch being filled; with overlap, {@code spare} is the other slot (in flight or idle). */
+    private transient BatchSlot filling;
+    private transient BatchSlot spare;
+    private transient BatchSlot inFlight;
+    private transient ExecutorService inference;
+    private transient MailboxExecutor mailbox;
     private transient int size;
     private transient int flushAt;
     private transient ScheduledFuture<?> timer;
@@ -67,6 +86,15 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
      * @throws IllegalArgumentException if {@code topK < 1}
      */
     public MicroBatchInferenceOperator(PredictorFactory factory, BatchingSettings batching, int topK) {
+        this(factory, batching, topK, false);
+    }
+
+    /**
+     * As above; with {@code overlap} and per-subtask batching, inference runs on a thread of the subtask while
+     * the next batch is decoded (shared batching ignores it: the shared batcher already runs off the task thread).
+     */
+    public MicroBatchInferenceOperator(PredictorFactory factory, BatchingSettings batching, int topK,
+                                       boolean overlap) {
         if (topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, not " + topK);
         }
@@ -75,6 +103,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         this.maxDelayMs = batching.maxDelayMs();
         this.topK = topK;
         this.mode = batching.mode();
+        this.overlap = overlap && batching.mode() == BatchingMode.PER_SUBTASK;
     }
 
     @Override
@@ -82,10 +111,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         super.open();
         ModelSpec spec = factory.spec();
         frameSize = spec.frameSize();
-        batch = new float[maxBatch * frameSize];
-        streams = new String[maxBatch];
-        frameIds = new String[maxBatch];
-        captureTs = new long[maxBatch];
+        filling = new BatchSlot(maxBatch, frameSize);
         out = new Prediction();
         outRecord = new StreamRecord<>(out);
         adopt(spec);
@@ -102,6 +128,17 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         } else {
             predictor = factory.open(getRuntimeContext(), maxBatch);
         }
+        if (overlap) {
+            spare = new BatchSlot(maxBatch, frameSize);
+            mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+            String name = "condensenet-inference (subtask " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()
+                    + ")";
+            inference = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     @Override
@@ -110,10 +147,11 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         if (f.pixels.length != frameSize) { // a wiring bug, not bad data: the decoder sizes frames
             throw new IllegalStateException("frame has " + f.pixels.length + " values, model needs " + frameSize);
         }
-        System.arraycopy(f.pixels, 0, batch, size * frameSize, frameSize);
-        streams[size] = f.stream;
-        frameIds[size] = f.frameId;
-        captureTs[size] = f.captureTs;
+        BatchSlot b = filling;
+        System.arraycopy(f.pixels, 0, b.pixels, size * frameSize, frameSize);
+        b.streams[size] = f.stream;
+        b.frameIds[size] = f.frameId;
+        b.captureTs[size] = f.captureTs;
         size++;
         if (size >= flushAt) {
             flush(FlushReason.SIZE, 0);
@@ -137,6 +175,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         if (size > 0) {
             flush(FlushReason.BARRIER, 0);
         }
+        awaitInFlight(); // nothing in flight at a snapshot
     }
 
     @Override
@@ -144,6 +183,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         if (size > 0) {
             flush(FlushReason.END, 0);
         }
+        awaitInFlight(); // every frame answered at end of input
         super.finish();
     }
 
@@ -153,40 +193,104 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
             timer.cancel(false);
             timer = null;
         }
-        int n = size;
+        BatchSlot b = filling;
+        b.size = size;
+        b.reason = reason;
+        b.firedAt = firedAt;
+        size = 0;
+        if (!overlap) {
+            long t0 = System.nanoTime();
+            adopt(predictor.serving()); // a hot-swapping predictor changes version here, between two batches
+            b.logits = logits;
+            predictor.predict(b.pixels, b.size, b.logits);
+            if (predictor instanceof SharedBatcher.Handle shared) {
+                // The batcher swaps on its own thread: what ran this batch is known only now.
+                logits = shared.lastLogits();
+                b.logits = logits;
+                adopt(shared.serving());
+            }
+            b.modelVersion = predictor.modelVersion();
+            b.micros = (System.nanoTime() - t0) / 1000;
+            emit(b);
+            return;
+        }
+        awaitInFlight(); // at most one batch in flight: wait for (and emit) the previous one
+        adopt(predictor.serving()); // no batch in flight: a swap cannot change a running batch's model
+        if (b.logits == null || b.logits.length < maxBatch * classes) {
+            b.logits = new float[maxBatch * classes]; // once per slot, and again only after a swap
+        }
+        b.done = new CountDownLatch(1);
+        inFlight = b;
+        filling = spare;
+        spare = b;
+        inference.execute(() -> run(b));
+    }
+
+    /** On the inference thread: runs the slot's batch and hands it back through the mailbox. */
+    private void run(BatchSlot b) {
+        try {
+            long t0 = System.nanoTime();
+            predictor.predict(b.pixels, b.size, b.logits);
+            b.modelVersion = predictor.modelVersion();
+            b.micros = (System.nanoTime() - t0) / 1000;
+        } catch (Throwable t) {
+            b.error = t;
+        } finally {
+            b.done.countDown();
+        }
+        try {
+            mailbox.execute(() -> {
+                if (inFlight == b) {
+                    awaitInFlight();
+                }
+            }, "emit predictions");
+        } catch (RuntimeException closed) {
+            // the mailbox no longer takes mail (the task is closing): finish() or close() takes the batch
+        }
+    }
+
+    /** On the task thread: waits for the batch in flight, if any, and emits its predictions (or fails). */
+    private void awaitInFlight() throws Exception {
+        BatchSlot b = inFlight;
+        if (b == null) {
+            return;
+        }
+        b.done.await();
+        inFlight = null;
+        if (b.error != null) {
+            Throwable t = b.error;
+            b.clear();
+            throw t instanceof Exception e ? e : new RuntimeException(t);
+        }
+        // the model that ran it is the one adopted at submit time (no swap while a batch is in flight)
+        emit(b);
+    }
+
+    /** Emits a batch's predictions on the task thread and clears the slot. */
+    private void emit(BatchSlot b) {
+        int n = b.size;
         // The inference duration is an interval (monotonic clock); latency compares with the frames' capture
         // times, so it takes "now" from Flink's processing-time service, which tests can set.
-        long t0 = System.nanoTime();
-        adopt(predictor.serving()); // a hot-swapping predictor changes version here, between two batches
-        predictor.predict(batch, n, logits);
-        if (predictor instanceof SharedBatcher.Handle shared) {
-            // The batcher swaps on its own thread: what ran this batch is known only now.
-            logits = shared.lastLogits();
-            adopt(shared.serving());
-        }
-        out.modelVersion = predictor.modelVersion(); // the version that ran this batch (docs/guarantees.md)
-        long micros = (System.nanoTime() - t0) / 1000;
-        long now = Math.max(firedAt, getProcessingTimeService().getCurrentProcessingTime());
-        metrics.inferenceTimeMicros.update(micros);
+        long now = Math.max(b.firedAt, getProcessingTimeService().getCurrentProcessingTime());
+        out.modelVersion = b.modelVersion; // the version that ran this batch (docs/guarantees.md)
+        metrics.inferenceTimeMicros.update(b.micros);
         metrics.batches.inc();
         metrics.batchSize.update(n);
-        metrics.flushCounter(reason).inc();
+        metrics.flushCounter(b.reason).inc();
         out.inferenceTs = now;
         // The batch the frames were inferred in: with a shared batcher, the merged one.
         out.batchSize = predictor instanceof SharedBatcher.Handle shared ? shared.lastMergedSize() : n;
         for (int i = 0; i < n; i++) {
-            rank(i);
-            out.stream = streams[i];
-            out.frameId = frameIds[i];
-            out.captureTs = captureTs[i];
-            out.latencyMs = Math.max(0, now - captureTs[i]);
+            rank(b.logits, i);
+            out.stream = b.streams[i];
+            out.frameId = b.frameIds[i];
+            out.captureTs = b.captureTs[i];
+            out.latencyMs = Math.max(0, now - b.captureTs[i]);
             metrics.latencyMs.update(out.latencyMs);
             output.collect(outRecord.replace(out));
-            streams[i] = null; // do not pin strings of an old batch
-            frameIds[i] = null;
         }
         metrics.predictions.inc(n);
-        size = 0;
+        b.clear();
     }
 
     /**
@@ -214,7 +318,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     }
 
     /** Fills the reused prediction's class, label, score and top-k from frame {@code i}'s logits. */
-    private void rank(int i) {
+    private void rank(float[] logits, int i) {
         try {
             ranking.apply(logits, i * classes);
         } catch (IllegalStateException e) { // a broken model, not a bad frame: fail the job
@@ -235,6 +339,15 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
+            }
+            if (inference != null) {
+                // a batch still in flight (the task failed or was cancelled) finishes before the model closes
+                inference.shutdown();
+                if (!inference.awaitTermination(60, TimeUnit.SECONDS)) {
+                    inference.shutdownNow();
+                }
+                inference = null;
+                inFlight = null;
             }
             if (predictor != null) {
                 predictor.close();
