@@ -55,8 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rates", description = "Input rates as fractions of the peak (default: ${DEFAULT-VALUE})")
     String rates = "0.25,0.5,0.75,0.9";
 
-    @Option(names = "--batching", converter = JobOptions.BatchingConverter.class, description = "per-subtask or "
-            + "shared (one model per device, merged batches; meanBatch is then the merged size) (default: per-subtask)")
+    @Option(names = "--batching", converter = JobOptions.BatchingConverter.class, description = "per-subtask, "
+            + "shared (one model per device, merged batches; meanBatch is then the merged size) or overlapped "
+            + "(default: per-subtask)")
     BatchingMode batching = BatchingMode.PER_SUBTASK;
 
     @Option(names = "--max-delay-ms", description = "Longest a frame waits for its batch (default: ${DEFAULT-VALUE})")

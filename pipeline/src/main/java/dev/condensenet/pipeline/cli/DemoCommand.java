@@ -89,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
     long maxDelayMs = 20;
 
     @Option(names = "--batching", converter = JobOptions.BatchingConverter.class,
-            description = "per-subtask or shared (default: per-subtask)")
+            description = "per-subtask, shared or overlapped (default: per-subtask)")
     BatchingMode batching = BatchingMode.PER_SUBTASK;
 
     @Option(names = "--engine", converter = JobOptions.EngineConverter.class,

@@ -69,7 +69,8 @@ public class JobOptions {
     public long maxDelayMs = 20;
 
     @Option(names = "--batching", converter = BatchingConverter.class, description = "per-subtask (each subtask "
-            + "runs its own model) or shared (one model and merged batches per TaskManager and device; for GPUs) "
+            + "runs its own batches), shared (one model and merged batches per TaskManager and device; for GPUs) "
+            + "or overlapped (per-subtask, inference on a thread of the subtask while the next batch is decoded) "
             + "(default: per-subtask)")
     public BatchingMode batching = BatchingMode.PER_SUBTASK;
 
@@ -213,7 +214,7 @@ public class JobOptions {
         }
     }
 
-    /** {@code --batching}: per-subtask or shared. */
+    /** {@code --batching}: per-subtask, shared or overlapped. */
     public static final class BatchingConverter implements picocli.CommandLine.ITypeConverter<BatchingMode> {
         @Override
         public BatchingMode convert(String value) {
@@ -221,7 +222,7 @@ public class JobOptions {
                 return BatchingMode.parse(value.trim());
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        "expected per-subtask or shared, not '" + value + "'");
+                        "expected per-subtask, shared or overlapped, not '" + value + "'");
             }
         }
     }

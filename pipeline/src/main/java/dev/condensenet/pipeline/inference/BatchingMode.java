@@ -9,9 +9,16 @@ public enum BatchingMode {
      * {@link SharedBatcher}, which merges what is queued into batches of up to {@code --max-batch} frames: a
      * GPU runs one large batch in about the time of one small one.
      */
-    SHARED;
+    SHARED,
+    /**
+     * As {@link #PER_SUBTASK}, but the batch runs on an inference thread of the subtask while the task thread
+     * decodes the next one: at most one batch in flight, predictions emitted in input order (see
+     * {@link MicroBatchInferenceOperator}). Opt-in: on this project's 2-core CPU it showed no gain above noise
+     * (BENCHMARKS.md, "Decode and inference overlapped").
+     */
+    OVERLAPPED;
 
-    /** The flag's spelling: {@code per-subtask} or {@code shared}. */
+    /** The flag's spelling: {@code per-subtask}, {@code shared} or {@code overlapped}. */
     public String flagValue() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
@@ -23,6 +30,6 @@ public enum BatchingMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("--batching must be per-subtask or shared, not " + value);
+        throw new IllegalArgumentException("--batching must be per-subtask, shared or overlapped, not " + value);
     }
 }

@@ -31,7 +31,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * name follow the new version, reallocated once per swap. Frames keep the job's input shape either way (a
  * version with another input maps each batch itself), so the batch buffer never changes.
  *
- * <p>Overlap (per-subtask batching, {@code overlap} on): the batch runs on an inference thread of this subtask
+ * <p>Overlap ({@code --batching overlapped}, {@link BatchingMode#OVERLAPPED}): the batch runs on an inference thread of this subtask
  * while the task thread decodes and buffers the next one into a second slot ({@link BatchSlot}). At most one
  * batch is in flight: a flush waits for the previous batch first (backpressure, as when inference ran on the
  * task thread), and emits its predictions before the next batch is submitted, so predictions keep input order.
@@ -86,15 +86,6 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
      * @throws IllegalArgumentException if {@code topK < 1}
      */
     public MicroBatchInferenceOperator(PredictorFactory factory, BatchingSettings batching, int topK) {
-        this(factory, batching, topK, false);
-    }
-
-    /**
-     * As above; with {@code overlap} and per-subtask batching, inference runs on a thread of the subtask while
-     * the next batch is decoded (shared batching ignores it: the shared batcher already runs off the task thread).
-     */
-    public MicroBatchInferenceOperator(PredictorFactory factory, BatchingSettings batching, int topK,
-                                       boolean overlap) {
         if (topK < 1) {
             throw new IllegalArgumentException("--top-k must be >= 1, not " + topK);
         }
@@ -103,7 +94,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         this.maxDelayMs = batching.maxDelayMs();
         this.topK = topK;
         this.mode = batching.mode();
-        this.overlap = overlap && batching.mode() == BatchingMode.PER_SUBTASK;
+        // OVERLAPPED: per-subtask batching whose batches run on an inference thread of this subtask
+        this.overlap = batching.mode() == BatchingMode.OVERLAPPED;
     }
 
     @Override

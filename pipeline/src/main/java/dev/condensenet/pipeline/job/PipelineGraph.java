@@ -74,9 +74,7 @@ public final class PipelineGraph {
                 .uid("decode");
         DataStream<Prediction> predicted = decoded
                 .transform("micro-batch-inference", TypeInformation.of(Prediction.class),
-                        // overlap: with per-subtask batching, a batch runs on the subtask's inference thread while
-                        // the task thread decodes the next one
-                        new MicroBatchInferenceOperator(model, batching, topK, true))
+                        new MicroBatchInferenceOperator(model, batching, topK))
                 .uid("inference");
         beforePredictionSink.apply(predicted).sinkTo(predictions).name("predictions").uid("predictions-sink");
         decoded.getSideOutput(DecodeFunction.DEAD_LETTERS)

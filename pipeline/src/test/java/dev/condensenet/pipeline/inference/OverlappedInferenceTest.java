@@ -77,7 +77,7 @@ class OverlappedInferenceTest {
         started = new CountDownLatch(1);
         fail = false;
         harness = new OneInputStreamOperatorTestHarness<>(
-                new MicroBatchInferenceOperator(new GatedFactory(), new BatchingSettings(2, 60_000), 1, true),
+                new MicroBatchInferenceOperator(new GatedFactory(), new BatchingSettings(2, 60_000, BatchingMode.OVERLAPPED), 1),
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
         harness.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));
         harness.open();
