@@ -13,8 +13,9 @@ public enum BatchingMode {
     /**
      * As {@link #PER_SUBTASK}, but the batch runs on an inference thread of the subtask while the task thread
      * decodes the next one: at most one batch in flight, predictions emitted in input order (see
-     * {@link MicroBatchInferenceOperator}). Opt-in: on this project's 2-core CPU it showed no gain above noise
-     * (BENCHMARKS.md, "Decode and inference overlapped").
+     * {@link MicroBatchInferenceOperator}). Opt-in: on this project's 2-core CPU it lowered the latency at half
+     * the peak, and its throughput gain was within the machine's noise (BENCHMARKS.md, "Decode and inference
+     * overlapped").
      */
     OVERLAPPED;
 

@@ -75,6 +75,8 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
     private transient MailboxExecutor mailbox;
     private transient int size;
     private transient int flushAt;
+    /** With shared batching, this subtask's handle on the TaskManager's batcher; else null. */
+    private transient SharedBatcher.Handle sharedHandle;
     private transient ScheduledFuture<?> timer;
     private transient Prediction out;
     private transient StreamRecord<Prediction> outRecord;
@@ -108,14 +110,12 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         outRecord = new StreamRecord<>(out);
         adopt(spec);
         metrics = new InferenceMetrics(getMetricGroup());
-        // Shared: each subtask hands over its share of a merged batch, so that the subtasks of a TaskManager
-        // together fill one batch of maxBatch frames instead of each queueing a full one.
-        int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        flushAt = mode == BatchingMode.SHARED ? Math.max(1, maxBatch / subtasks) : maxBatch;
+        flushAt = maxBatch;
         if (mode == BatchingMode.SHARED) {
             SharedBatcher.Handle shared = SharedBatcher.acquire(factory, getRuntimeContext(),
                     new BatchingSettings(maxBatch, maxDelayMs, mode));
             predictor = shared;
+            sharedHandle = shared;
             metrics.registerShared(shared.batcher());
         } else {
             predictor = factory.open(getRuntimeContext(), maxBatch);
@@ -138,6 +138,12 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
         DecodedFrame f = element.getValue();
         if (f.pixels.length != frameSize) { // a wiring bug, not bad data: the decoder sizes frames
             throw new IllegalStateException("frame has " + f.pixels.length + " values, model needs " + frameSize);
+        }
+        if (size == 0 && sharedHandle != null) {
+            // Shared: each subtask hands over its share of a merged batch, so that the subtasks of this
+            // TaskManager together fill one batch of maxBatch frames instead of each queueing a full one. The
+            // share follows the subtasks that use the batcher now (this JVM's, not the job's parallelism).
+            flushAt = sharedHandle.share();
         }
         BatchSlot b = filling;
         System.arraycopy(f.pixels, 0, b.pixels, size * frameSize, frameSize);
@@ -341,6 +347,7 @@ public class MicroBatchInferenceOperator extends AbstractStreamOperator<Predicti
                 inference = null;
                 inFlight = null;
             }
+            sharedHandle = null;
             if (predictor != null) {
                 predictor.close();
                 predictor = null;

@@ -58,6 +58,8 @@ public final class SharedBatcher {
     private final Thread device;
     private final long startNanos = System.nanoTime();
     private int refs;
+    /** {@link #refs} for readers outside the lock: the subtasks that hold this batcher now. */
+    private volatile int holders;
     private boolean closing;
     private volatile int queuedFrames;
     private volatile long busyNanos;
@@ -99,7 +101,7 @@ public final class SharedBatcher {
                         batching.maxDelayMs());
                 LIVE.put(key, b);
             }
-            b.refs++;
+            b.holders = ++b.refs;
         }
         return b.new Handle();
     }
@@ -123,7 +125,8 @@ public final class SharedBatcher {
     private static void release(SharedBatcher b) {
         boolean last;
         synchronized (LIVE) {
-            last = --b.refs == 0 && LIVE.remove(b.key, b);
+            b.holders = --b.refs;
+            last = b.refs == 0 && LIVE.remove(b.key, b);
         }
         if (last) {
             b.shutDown();
@@ -287,6 +290,14 @@ public final class SharedBatcher {
     public final class Handle implements BatchPredictor {
         private final Request request = new Request();
         private boolean closed;
+
+        /**
+         * Frames this subtask hands over per request: {@code maxBatch} divided among the subtasks that hold the
+         * batcher now (at least 1), so that one request from each fills a merged batch.
+         */
+        public int share() {
+            return Math.max(1, maxBatch / Math.max(1, holders));
+        }
 
         /** The batcher behind this handle (metrics). */
         public SharedBatcher batcher() {

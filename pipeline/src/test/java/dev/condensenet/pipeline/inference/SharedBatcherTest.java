@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 /** Several operator subtasks (harnesses) sharing one {@link SharedBatcher}: merging, order, barriers, failure. */
 @Timeout(60)
 class SharedBatcherTest {
+    /** The job's --max-batch: shared by three subtasks, each hands over requests of 4 frames. */
+    static final int MAX_BATCH = 12;
     /** Holds the device in its first batch until released, so that the next batches queue up and merge. */
     static volatile CountDownLatch gate;
     static volatile CountDownLatch inFirstBatch;
@@ -74,7 +76,7 @@ class SharedBatcherTest {
 
     private OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> subtask(PredictorFactory f) throws Exception {
         MicroBatchInferenceOperator op = new MicroBatchInferenceOperator(f,
-                new BatchingSettings(4, 1000, BatchingMode.SHARED), 2);
+                new BatchingSettings(MAX_BATCH, 1000, BatchingMode.SHARED), 2);
         OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h = new OneInputStreamOperatorTestHarness<>(op,
                 TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
         h.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));
@@ -118,6 +120,9 @@ class SharedBatcherTest {
         var c = subtask(model);
         assertEquals(1, MeanIntensityPredictor.OPEN.get(), "one model for three subtasks");
         SharedBatcher batcher = ((SharedBatcher.Handle) predictorOf(a)).batcher();
+        // Each subtask's share of a merged batch follows the subtasks holding the batcher in this JVM (a job's
+        // parallelism spans TaskManagers; only this TaskManager's subtasks fill its batches).
+        assertEquals(MAX_BATCH / 3, ((SharedBatcher.Handle) predictorOf(a)).share());
 
         // a's single frame occupies the device; b's and c's barriers queue two frames each meanwhile.
         CompletableFuture<Void> fa = CompletableFuture.runAsync(() -> barrier(a, "a", 1, 1));
@@ -148,6 +153,7 @@ class SharedBatcherTest {
 
         // The batcher outlives a closed subtask and closes with the last one.
         a.close();
+        assertEquals(MAX_BATCH / 2, ((SharedBatcher.Handle) predictorOf(b)).share(), "two holders left");
         send(b, "late", 4);
         b.prepareSnapshotPreBarrier(2);
         assertEquals(4, b.extractOutputValues().get(2).classIndex);
