@@ -22,8 +22,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * bytes never cross the network, and inference on the task thread gives natural backpressure.
  *
  * <p>With {@link BatchingMode#SHARED} the batch goes to the TaskManager's {@link SharedBatcher} instead of a
- * model of this subtask, and a batch counts as full at {@code maxBatch} ÷ the subtasks holding that batcher frames (this
- * subtask's share of a merged batch); the flush still waits for its logits, so the rules above hold unchanged.
+ * model of this subtask, and a batch counts as full at {@code maxBatch} divided by the subtasks holding that
+ * batcher (this subtask's share of a merged batch); the flush still waits for its logits, so the rules above
+ * hold unchanged.
  *
  * <p>Hot swap ({@link HotSwapPredictor}): before each batch the operator asks the predictor which model runs it
  * ({@link BatchPredictor#serving()}); after a swap that changed the class set (allowed by
