@@ -303,12 +303,7 @@ class HotSwapPredictorTest {
 
     private static OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> sharedSubtask(
             PredictorFactory factory, BatchingSettings batching) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<DecodedFrame, Prediction>(
-                new MicroBatchInferenceOperator(factory, batching, 1),
-                TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
-        h.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));
-        h.open();
-        return h;
+        return InferenceHarness.open(factory, batching, 1);
     }
 
     /** One frame through the subtask (a barrier flushes it); its prediction. */

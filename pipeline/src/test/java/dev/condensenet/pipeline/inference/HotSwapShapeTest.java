@@ -23,8 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,12 +66,7 @@ class HotSwapShapeTest {
 
     private static OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> harness(PredictorFactory f,
             BatchingSettings batching) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<DecodedFrame, Prediction>(
-                new MicroBatchInferenceOperator(f, batching, TOP_K),
-                TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
-        h.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));
-        h.open();
-        return h;
+        return InferenceHarness.open(f, batching, TOP_K);
     }
 
     private HotSwapPredictor follow(Path root, boolean allowLabelChange) {

@@ -15,8 +15,6 @@ import dev.condensenet.pipeline.job.Testdata;
 import dev.condensenet.pipeline.wire.Prediction;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,12 +149,7 @@ class OrtPredictorTest {
 
     private static OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> subtask(PredictorFactory factory,
             BatchingSettings batching) throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<DecodedFrame, Prediction>(
-                new MicroBatchInferenceOperator(factory, batching, 1),
-                TypeInformation.of(DecodedFrame.class).createSerializer(new SerializerConfigImpl()));
-        h.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));
-        h.open();
-        return h;
+        return InferenceHarness.open(factory, batching, 1);
     }
 
     /** Frame 0 every time (the version is what changes); its prediction. */
