@@ -309,12 +309,7 @@ class HotSwapPredictorTest {
     /** One frame through the subtask (a barrier flushes it); its prediction. */
     private static Prediction classifyOne(OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h, String id)
             throws Exception {
-        h.processElement(new DecodedFrame("cam", id, 0, frame(id.hashCode() & 0xff)), 0);
-        h.prepareSnapshotPreBarrier(1);
-        List<Prediction> out = h.extractOutputValues();
-        Prediction last = out.get(out.size() - 1);
-        assertEquals(id, last.frameId);
-        return last;
+        return InferenceHarness.classify(h, id, frame(id.hashCode() & 0xff));
     }
 
     private static float[] frame(int i) {

@@ -2,6 +2,7 @@ package dev.condensenet.pipeline.inference;
 
 import dev.condensenet.pipeline.frames.DecodedFrame;
 import dev.condensenet.pipeline.wire.Prediction;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -20,5 +21,18 @@ final class InferenceHarness {
         h.setup(TypeInformation.of(Prediction.class).createSerializer(new SerializerConfigImpl()));
         h.open();
         return h;
+    }
+
+    /** Sends one frame, flushes it with a checkpoint barrier and returns its prediction (the last output). */
+    static Prediction classify(OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h, String id,
+                               float[] pixels) throws Exception {
+        h.processElement(new DecodedFrame("cam", id, 0, pixels), 0);
+        h.prepareSnapshotPreBarrier(1);
+        List<Prediction> out = h.extractOutputValues();
+        Prediction last = out.get(out.size() - 1);
+        if (!id.equals(last.frameId)) {
+            throw new AssertionError("the last prediction is for " + last.frameId + ", not " + id);
+        }
+        return last;
     }
 }

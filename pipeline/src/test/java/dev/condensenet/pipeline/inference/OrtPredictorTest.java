@@ -155,12 +155,7 @@ class OrtPredictorTest {
     /** Frame 0 every time (the version is what changes); its prediction. */
     private static Prediction classify(OneInputStreamOperatorTestHarness<DecodedFrame, Prediction> h, String id)
             throws Exception {
-        h.processElement(new DecodedFrame("cam", id, 0, frame(0)), 0);
-        h.prepareSnapshotPreBarrier(1);
-        List<Prediction> out = h.extractOutputValues();
-        Prediction last = out.get(out.size() - 1);
-        assertEquals(id, last.frameId);
-        return last;
+        return InferenceHarness.classify(h, id, frame(0));
     }
 
     private static float[] frame(int i) {
