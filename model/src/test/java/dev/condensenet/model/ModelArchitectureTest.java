@@ -11,8 +11,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The model module's layering (see each package's package-info): {@code error} and {@code engine} at the bottom,
- * then the network blocks ({@code net}), the compiled serving network ({@code compiled}), and the model directory
- * ({@code store}) on top. Nothing here knows about training, the streaming job or command lines.
+ * then the network blocks ({@code net}), the exact inference folds ({@code fold}), the compiled serving network
+ * ({@code compiled}) and the ONNX export ({@code onnx}) beside it, and the model directory ({@code store}) on top. Nothing here knows about training, the streaming job or command lines.
  */
 @AnalyzeClasses(packages = "dev.condensenet.model", importOptions = ImportOption.DoNotIncludeTests.class)
 class ModelArchitectureTest {
@@ -26,13 +26,15 @@ class ModelArchitectureTest {
             .layer("error").definedBy("dev.condensenet.model.error..")
             .layer("engine").definedBy("dev.condensenet.model.engine..")
             .layer("net").definedBy("dev.condensenet.model.net..")
+            .layer("fold").definedBy("dev.condensenet.model.fold..")
             .layer("compiled").definedBy("dev.condensenet.model.compiled..")
             .layer("store").definedBy("dev.condensenet.model.store..")
             .layer("onnx").definedBy("dev.condensenet.model.onnx..")
             .whereLayer("store").mayNotBeAccessedByAnyLayer()
             .whereLayer("onnx").mayNotBeAccessedByAnyLayer()
             .whereLayer("compiled").mayOnlyBeAccessedByLayers("store")
-            .whereLayer("net").mayOnlyBeAccessedByLayers("compiled", "store", "onnx")
+            .whereLayer("fold").mayOnlyBeAccessedByLayers("compiled", "store", "onnx")
+            .whereLayer("net").mayOnlyBeAccessedByLayers("fold", "compiled", "store", "onnx")
             .whereLayer("engine").mayOnlyBeAccessedByLayers("net", "compiled", "store");
 
     @ArchTest

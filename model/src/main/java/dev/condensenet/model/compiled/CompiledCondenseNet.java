@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.net.BatchNorms;
 import dev.condensenet.model.net.CondenseNetConfig;
 import java.util.ArrayList;

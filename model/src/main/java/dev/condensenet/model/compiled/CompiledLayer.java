@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import dev.condensenet.model.fold.LayerPlan;
+import dev.condensenet.model.fold.LayerWeights;
 import dev.condensenet.model.net.BatchNorms;
 import dev.condensenet.model.net.ChannelOps;
 
@@ -35,16 +37,17 @@ final class CompiledLayer implements AutoCloseable {
     /** Builds the plan's arrays in {@code manager} (the compiled model's, on its device). */
     CompiledLayer(LayerWeights lw, LayerPlan plan, int offset, NDManager manager) {
         this.plan = plan;
-        this.groups = lw.groups;
-        this.bottleneckWidth = lw.bottleneckWidth;
-        this.input = new NDIndex(":, 0:{}", lw.prefix);
-        this.output = new NDIndex(":, {}:{}", offset, offset + lw.growth);
+        this.groups = lw.groups();
+        this.bottleneckWidth = lw.bottleneckWidth();
+        this.input = new NDIndex(":, 0:{}", lw.prefix());
+        this.output = new NDIndex(":, {}:{}", offset, offset + lw.growth());
         LayerWeights.Pointwise pw = plan.gathers() ? lw.gatheredPointwise() : lw.densePointwise();
         this.pointwiseGroups = pw.groups();
         if (plan.gathers()) {
-            long[] idx = new long[lw.index.length];
+            int[] index = lw.index();
+            long[] idx = new long[index.length];
             for (int i = 0; i < idx.length; i++) {
-                idx[i] = lw.index[i];
+                idx[i] = index[i];
             }
             gather = manager.create(idx);
         } else {
@@ -64,9 +67,9 @@ final class CompiledLayer implements AutoCloseable {
         w1 = manager.create(pw.weight(), new Shape(g, bottleneckWidth / g, pw.inputs() / g));
         b1 = manager.create(pw.bias(), new Shape(g, bottleneckWidth / g, 1));
         if (plan.dense3x3()) {
-            w3 = manager.create(lw.dense3x3(plan.gathers()), new Shape(lw.growth, lw.bottleneckWidth, 3, 3));
+            w3 = manager.create(lw.dense3x3(plan.gathers()), new Shape(lw.growth(), lw.bottleneckWidth(), 3, 3));
         } else {
-            w3 = manager.create(lw.w3, new Shape(lw.growth, lw.bottleneckWidth / groups, 3, 3));
+            w3 = manager.create(lw.grouped3x3(), new Shape(lw.growth(), lw.bottleneckWidth() / groups, 3, 3));
         }
     }
 

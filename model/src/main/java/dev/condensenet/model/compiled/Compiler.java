@@ -4,12 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.ParameterList;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import dev.condensenet.model.fold.LayerPlan;
+import dev.condensenet.model.fold.LayerWeights;
 import dev.condensenet.model.net.CondenseNet;
 import dev.condensenet.model.net.CondenseNetConfig;
-import dev.condensenet.model.net.CondensedConv;
 import dev.condensenet.model.net.CondensedLinear;
 import dev.condensenet.model.net.DenseLayer;
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ public final class Compiler {
             List<CompiledLayer> layers = new ArrayList<>();
             for (int l = 0; l < config.stage(m); l++) {
                 DenseLayer layer = (DenseLayer) children.get(child++);
-                LayerWeights lw = weights(layer);
+                LayerWeights lw = LayerWeights.of(layer);
                 layers.add(fixedPlan != null ? new CompiledLayer(lw, fixedPlan, channels, manager)
                         : fastest(lw, channels, end, size, manager));
                 channels += config.growth(m);
@@ -84,7 +83,7 @@ public final class Compiler {
         }
         BatchNorm finalNorm = (BatchNorm) children.get(child);
         NDArray[] norm = new NDArray[4];
-        float[][] bn = batchNorm(finalNorm);
+        float[][] bn = LayerWeights.batchNorm(finalNorm);
         for (int i = 0; i < 4; i++) {
             norm[i] = manager.create(bn[i]);
         }
@@ -131,30 +130,6 @@ public final class Compiler {
         }
         Arrays.sort(ms);
         return ms[ms.length / 2];
-    }
-
-    private LayerWeights weights(DenseLayer layer) {
-        CondensedConv cc = (CondensedConv) layer.bottleneck();
-        float[][] bn1 = batchNorm(cc.norm());
-        float[][] bn2 = batchNorm(layer.norm());
-        return new LayerWeights(cc.inChannels(), cc.index(), cc.groups(), cc.outChannels(), layer.growth(),
-                bn1[0], bn1[1], bn1[2], bn1[3], weight(cc.conv()),
-                bn2[0], bn2[1], bn2[2], bn2[3], weight(layer.conv()));
-    }
-
-    private static float[] weight(Conv2d conv) {
-        return conv.getParameters().get("weight").getArray().toFloatArray();
-    }
-
-    /** {gamma, beta, running mean, running var}. */
-    private static float[][] batchNorm(BatchNorm bn) {
-        ParameterList p = bn.getParameters();
-        return new float[][] {
-            p.get("gamma").getArray().toFloatArray(),
-            p.get("beta").getArray().toFloatArray(),
-            p.get("runningMean").getArray().toFloatArray(),
-            p.get("runningVar").getArray().toFloatArray()
-        };
     }
 
     /** The kept-feature gather folded into zero columns of a full-width weight. */

@@ -17,7 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.condensenet.model.compiled.CompiledCondenseNet;
 import dev.condensenet.model.compiled.Compiler;
-import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.net.CondenseNet;
 import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.model.net.CondensedLinear;

@@ -19,7 +19,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.util.Pair;
 import dev.condensenet.model.compiled.CompiledCondenseNet;
 import dev.condensenet.model.compiled.Compiler;
-import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.net.ChannelNormalize;
 import dev.condensenet.model.net.CondenseNet;

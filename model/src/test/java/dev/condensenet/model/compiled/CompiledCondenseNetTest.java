@@ -15,6 +15,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.net.CondenseNet;
 import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.model.net.Condenser;

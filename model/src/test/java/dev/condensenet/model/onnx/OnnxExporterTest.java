@@ -16,19 +16,23 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.store.ModelDirectory;
 import java.io.ByteArrayOutputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Round trip through ONNX Runtime (its Java API, a different engine): the exported graph must give the
- * logits the project serves (the compiled network) and its converted tree, within 1e-5, for a batch size
- * other than the one it was exported with (the batch dimension is symbolic).
+ * Round trip through ONNX Runtime (its Java API, a different engine): the exported graph, literal or folded in
+ * any {@link LayerPlan}, must give the logits the project serves (the compiled network) and its converted tree,
+ * within 1e-5, for batch sizes 1 and 5 (the batch dimension is symbolic).
  */
 class OnnxExporterTest {
 
@@ -38,39 +42,57 @@ class OnnxExporterTest {
         Path dir = Path.of("..", "testdata", "models", name);
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir), "no test model " + name);
         ModelDirectory md = ModelDirectory.open(dir);
-        byte[] onnx;
-        try (Model reference = md.loadReference(Device.cpu())) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            OnnxExporter.forConfig(md.config()).optMetadata("name", md.name()).write(reference.getBlock(), out);
-            onnx = out.toByteArray();
-        }
         int c = md.inChannels();
         int s = md.imageSize();
-        for (int batch : new int[] {1, 5}) {
-            float[] input = new float[batch * c * s * s];
-            Random random = new Random(batch);
-            for (int i = 0; i < input.length; i++) {
-                input[i] = (float) random.nextGaussian();
+        int[] batches = {1, 5};
+        float[][] inputs = new float[batches.length][];
+        float[][] served = new float[batches.length][];
+        float[][] tree = new float[batches.length][];
+        for (int b = 0; b < batches.length; b++) {
+            inputs[b] = new float[batches[b] * c * s * s];
+            Random random = new Random(batches[b]);
+            for (int i = 0; i < inputs[b].length; i++) {
+                inputs[b][i] = (float) random.nextGaussian();
             }
-            float[] expected = logits(md.loadModel(Device.cpu()), input, batch, c, s);
-            float[] reference = logits(md.loadReference(Device.cpu()), input, batch, c, s);
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                 OrtSession session = env.createSession(onnx, options);
-                 OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {batch, c, s, s});
-                 OrtSession.Result result = session.run(java.util.Map.of(OnnxExporter.INPUT, x))) {
-                TensorInfo info = (TensorInfo) session.getOutputInfo().get(OnnxExporter.OUTPUT).getInfo();
-                assertEquals(-1, info.getShape()[0], "batch dimension is symbolic");
-                OnnxTensor y = (OnnxTensor) result.get(OnnxExporter.OUTPUT).orElseThrow();
-                assertArrayEquals(new long[] {batch, md.config().classes()}, y.getInfo().getShape());
-                float[] actual = new float[expected.length];
-                y.getFloatBuffer().get(actual);
-                double served = maxDiff(actual, expected);
-                double tree = maxDiff(actual, reference);
-                assertTrue(served <= 1e-5, "ONNX Runtime vs served logits: " + served);
-                assertTrue(tree <= 1e-5, "ONNX Runtime vs converted tree: " + tree);
-                assertTrue(maxAbs(expected) > 1e-3, "logits are not trivially zero");
+            served[b] = logits(md.loadModel(Device.cpu()), inputs[b], batches[b], c, s);
+            tree[b] = logits(md.loadReference(Device.cpu()), inputs[b], batches[b], c, s);
+            assertTrue(maxAbs(served[b]) > 1e-3, "logits are not trivially zero");
+        }
+        // null: the converted tree written literally; otherwise every dense layer folded in that plan.
+        List<LayerPlan> plans = new ArrayList<>(Arrays.asList(LayerPlan.values()));
+        plans.add(0, null);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (Model reference = md.loadReference(Device.cpu());
+             OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            for (LayerPlan plan : plans) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                OnnxExporter.forConfig(md.config()).optPlan(plan).optMetadata("name", md.name())
+                        .write(reference.getBlock(), out);
+                try (OrtSession session = env.createSession(out.toByteArray(), options)) {
+                    TensorInfo info = (TensorInfo) session.getOutputInfo().get(OnnxExporter.OUTPUT).getInfo();
+                    assertEquals(-1, info.getShape()[0], "batch dimension is symbolic");
+                    for (int b = 0; b < batches.length; b++) {
+                        float[] actual = run(env, session, inputs[b], batches[b], c, s, md.config().classes());
+                        String what = "plan " + plan + ", batch " + batches[b] + ": ONNX Runtime vs ";
+                        double vsServed = maxDiff(actual, served[b]);
+                        double vsTree = maxDiff(actual, tree[b]);
+                        assertTrue(vsServed <= 1e-5, what + "served logits: " + vsServed);
+                        assertTrue(vsTree <= 1e-5, what + "converted tree: " + vsTree);
+                    }
+                }
             }
+        }
+    }
+
+    private static float[] run(OrtEnvironment env, OrtSession session, float[] input, int batch, int c, int s,
+            int classes) throws Exception {
+        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {batch, c, s, s});
+             OrtSession.Result result = session.run(java.util.Map.of(OnnxExporter.INPUT, x))) {
+            OnnxTensor y = (OnnxTensor) result.get(OnnxExporter.OUTPUT).orElseThrow();
+            assertArrayEquals(new long[] {batch, classes}, y.getInfo().getShape());
+            float[] actual = new float[batch * classes];
+            y.getFloatBuffer().get(actual);
+            return actual;
         }
     }
 

@@ -1,11 +1,12 @@
-package dev.condensenet.model.compiled;
+package dev.condensenet.model.fold;
 
 import java.util.Locale;
 
 /**
  * How one condensed dense layer is executed. All plans compute the same function (up to float
  * rounding); they trade FLOPs against memory passes, and which wins depends on the layer's shape and
- * the machine, so {@link CompiledCondenseNet} can time them per layer.
+ * the machine, so the compiled network ({@code model.compiled}) can time them per layer and the ONNX export
+ * ({@code model.onnx}) writes the one it is given.
  */
 public enum LayerPlan {
     /** gather R' → BN → ReLU → grouped 1×1 (+folded BN) → ReLU → shuffle → grouped 3×3. */
@@ -17,11 +18,13 @@ public enum LayerPlan {
     /** BN over the R prefix → ReLU → dense 1×1 → ReLU → dense 3×3. */
     DENSE1_DENSE3;
 
-    boolean gathers() {
+    /** Whether the layer gathers its R' input channels first (else a dense 1×1 over the R prefix absorbs it). */
+    public boolean gathers() {
         return this == GATHER_SHUFFLE || this == GATHER_DENSE3;
     }
 
-    boolean dense3x3() {
+    /** Whether the 3×3 conv is dense (absorbing the shuffle) rather than grouped. */
+    public boolean dense3x3() {
         return this == GATHER_DENSE3 || this == DENSE1_DENSE3;
     }
 

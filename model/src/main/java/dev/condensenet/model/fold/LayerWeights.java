@@ -1,10 +1,15 @@
-package dev.condensenet.model.compiled;
+package dev.condensenet.model.fold;
 
+import ai.djl.nn.ParameterList;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
 import dev.condensenet.model.net.BatchNorms;
+import dev.condensenet.model.net.CondensedConv;
+import dev.condensenet.model.net.DenseLayer;
 
 /**
- * The arrays of one condensed dense layer, rewritten for inference (pure Java, no engine). Three
- * exact rewrites, all done once at compile time:
+ * The arrays of one condensed dense layer, rewritten for inference (pure Java arrays, no engine call). Three
+ * exact rewrites, done once when a serving form is built (the compiled network, the ONNX export):
  *
  * <ul>
  *   <li>the BN after the channel shuffle is an affine map per channel, so it folds into the grouped
@@ -18,7 +23,7 @@ import dev.condensenet.model.net.BatchNorms;
  * <p>Naming: {@code c} is a channel position after the shuffle (the order the 3×3 conv and the
  * training form use), {@code j = pi[c]} the same channel in the 1×1 conv's grouped output order.
  */
-final class LayerWeights {
+public final class LayerWeights {
 
     final int prefix;          // R
     final int[] index;         // gathered channel per slot, length R'
@@ -31,6 +36,38 @@ final class LayerWeights {
     final float[] w3;          // [k, O/G, 3, 3] grouped 3×3 conv over positions c
     final int[] pi;            // c → j
     final int[] piInverse;     // j → c
+
+    /**
+     * The arrays of a converted dense layer ({@link CondensedConv} bottleneck), copied out of its parameters.
+     *
+     * @throws IllegalArgumentException if the layer's bottleneck is not a {@link CondensedConv}
+     */
+    public static LayerWeights of(DenseLayer layer) {
+        if (!(layer.bottleneck() instanceof CondensedConv cc)) {
+            throw new IllegalArgumentException("not a converted dense layer: its bottleneck is "
+                    + layer.bottleneck().getClass().getSimpleName());
+        }
+        float[][] bn1 = batchNorm(cc.norm());
+        float[][] bn2 = batchNorm(layer.norm());
+        return new LayerWeights(cc.inChannels(), cc.index(), cc.groups(), cc.outChannels(), layer.growth(),
+                bn1[0], bn1[1], bn1[2], bn1[3], weight(cc.conv()),
+                bn2[0], bn2[1], bn2[2], bn2[3], weight(layer.conv()));
+    }
+
+    /** A BatchNorm's {gamma, beta, running mean, running var}, one value per channel. */
+    public static float[][] batchNorm(BatchNorm bn) {
+        ParameterList p = bn.getParameters();
+        return new float[][] {
+            p.get("gamma").getArray().toFloatArray(),
+            p.get("beta").getArray().toFloatArray(),
+            p.get("runningMean").getArray().toFloatArray(),
+            p.get("runningVar").getArray().toFloatArray()
+        };
+    }
+
+    private static float[] weight(Conv2d conv) {
+        return conv.getParameters().get("weight").getArray().toFloatArray();
+    }
 
     LayerWeights(int prefix, int[] index, int groups, int bottleneckWidth, int growth,
                  float[] gamma1, float[] beta1, float[] mean1, float[] var1, float[] w1,
@@ -60,6 +97,41 @@ final class LayerWeights {
             pi[c] = (c % groups) * perGroup + c / groups;
             piInverse[pi[c]] = c;
         }
+    }
+
+    /** R: the layer's input channels (the block buffer's prefix it reads). */
+    public int prefix() {
+        return prefix;
+    }
+
+    /** The gathered input channel of each of the R' = R·G/C slots, group by group. */
+    public int[] index() {
+        return index.clone();
+    }
+
+    /** G: groups of the 1×1 and the 3×3 convolution. */
+    public int groups() {
+        return groups;
+    }
+
+    /** O: the bottleneck width (output channels of the 1×1 conv). */
+    public int bottleneckWidth() {
+        return bottleneckWidth;
+    }
+
+    /** k: the growth rate (output channels of the 3×3 conv). */
+    public int growth() {
+        return growth;
+    }
+
+    /** The grouped 3×3 weight [k, O/G, 3, 3] over post-shuffle positions c. */
+    public float[] grouped3x3() {
+        return w3.clone();
+    }
+
+    /** The shuffle as a gather: post-shuffle position c reads the 1×1 conv's grouped output channel pi[c]. */
+    public int[] shuffle() {
+        return pi.clone();
     }
 
     int slotsPerGroup() {
@@ -139,22 +211,22 @@ final class LayerWeights {
      * BN and ReLU collapse into one per-channel {@code max(x, θ)} and the scales and the constant move
      * into the 1×1 weight and bias ({@link #clamped}); otherwise BN and ReLU stay ({@code theta} null).
      */
-    record Pointwise(int inputs, int groups, float[] weight, float[] bias, float[] theta,
+    public record Pointwise(int inputs, int groups, float[] weight, float[] bias, float[] theta,
                      float[] gamma, float[] beta, float[] mean, float[] var) {
 
-        boolean clamped() {
+        public boolean clamped() {
             return theta != null;
         }
     }
 
     /** The gathered plans' input side: BN over the R' slots, grouped 1×1 (rows in grouped order). */
-    Pointwise gatheredPointwise() {
+    public Pointwise gatheredPointwise() {
         return fold(index.length, groups, groupedFoldedWeight(), groupedFoldedBias(),
                 new float[][] {gamma1, beta1, mean1, var1});
     }
 
     /** The dense plans' input side: BN over the R prefix, dense 1×1 (rows in shuffled order). */
-    Pointwise densePointwise() {
+    public Pointwise densePointwise() {
         return fold(prefix, 1, denseFoldedWeight(), denseFoldedBias(), prefixBatchNorm());
     }
 
@@ -195,7 +267,7 @@ final class LayerWeights {
      * The grouped 3×3 conv as a dense conv [k, O, 3, 3]: zero outside each output group's inputs.
      * {@code inputsInGroupedOrder} re-indexes the input channels by j, absorbing the shuffle.
      */
-    float[] dense3x3(boolean inputsInGroupedOrder) {
+    public float[] dense3x3(boolean inputsInGroupedOrder) {
         int o = bottleneckWidth;
         int inPerGroup = o / groups;
         int outPerGroup = growth / groups;
