@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.engine.DeviceSpec;
 import dev.condensenet.model.engine.TorchRuntime;
 import dev.condensenet.model.store.ModelDirectory;

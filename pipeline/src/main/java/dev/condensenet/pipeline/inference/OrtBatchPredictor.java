@@ -11,17 +11,24 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session per subtask. Input and output live in two direct buffers allocated once; for
- * each batch size {@code n} the predictor keeps one input tensor over the first {@code n} frames of the
- * input buffer and one output tensor over the first {@code n} rows of the output buffer, which the session
- * writes into ("pinned" outputs of ONNX Runtime's Java API), so a batch allocates nothing but the small
- * result handle. At most {@code maxBatch} pairs exist, created the first time a size is seen.
+ * One ONNX Runtime session per subtask. A micro-batch runs as consecutive session runs of at most
+ * {@link #CHUNK_FRAMES} frames: on the CPU, ONNX Runtime's throughput on this network peaks at 8–16 frames
+ * per run and falls beyond, as a run's activations outgrow the caches (BENCHMARKS.md, "Against PyTorch and
+ * ONNX Runtime"). Input and output of one run live in two direct buffers allocated once; for each run size
+ * {@code k} the predictor keeps one input tensor over the first {@code k} frames of the input buffer and one
+ * output tensor over the first {@code k} rows of the output buffer, which the session writes into ("pinned"
+ * outputs of ONNX Runtime's Java API), so a batch allocates nothing but the small result handles. At most
+ * {@code min(maxBatch, CHUNK_FRAMES)} pairs exist, created the first time a size is seen.
  */
 final class OrtBatchPredictor implements BatchPredictor {
+    /** Most frames per session run; larger micro-batches are split (see the class comment). */
+    static final int CHUNK_FRAMES = 16;
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final ModelSpec spec;
     private final int maxBatch;
+    private final int maxRun;
     private final FloatBuffer input;
     private final FloatBuffer output;
     private final OnnxTensor[] inputs;
@@ -40,12 +47,13 @@ final class OrtBatchPredictor implements BatchPredictor {
         this.session = session;
         this.spec = spec;
         this.maxBatch = maxBatch;
-        this.input = direct(maxBatch * spec.frameSize());
-        this.output = direct(maxBatch * spec.numClasses());
-        this.inputs = new OnnxTensor[maxBatch + 1];
-        this.outputs = new OnnxTensor[maxBatch + 1];
-        this.feeds = newMaps(maxBatch + 1);
-        this.pinned = newMaps(maxBatch + 1);
+        this.maxRun = Math.min(maxBatch, CHUNK_FRAMES);
+        this.input = direct(maxRun * spec.frameSize());
+        this.output = direct(maxRun * spec.numClasses());
+        this.inputs = new OnnxTensor[maxRun + 1];
+        this.outputs = new OnnxTensor[maxRun + 1];
+        this.feeds = newMaps(maxRun + 1);
+        this.pinned = newMaps(maxRun + 1);
     }
 
     @SuppressWarnings("unchecked")
@@ -57,12 +65,14 @@ final class OrtBatchPredictor implements BatchPredictor {
         return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** Runs batch 1 and {@code maxBatch} once, so the first real frames do not pay ONNX Runtime's first call. */
+    /**
+     * Runs one frame and one full run once, so the first real frames do not pay ONNX Runtime's first call.
+     */
     void warmUp() throws Exception {
-        float[] zeros = new float[maxBatch * spec.frameSize()];
-        float[] logits = new float[maxBatch * spec.numClasses()];
+        float[] zeros = new float[maxRun * spec.frameSize()];
+        float[] logits = new float[maxRun * spec.numClasses()];
         predict(zeros, 1, logits);
-        predict(zeros, maxBatch, logits);
+        predict(zeros, maxRun, logits);
     }
 
     @Override
@@ -72,27 +82,30 @@ final class OrtBatchPredictor implements BatchPredictor {
         }
         int frame = spec.frameSize();
         int classes = spec.numClasses();
-        input.clear();
-        input.put(batch, 0, n * frame);
-        if (inputs[n] == null) {
-            inputs[n] = OnnxTensor.createTensor(env, input.duplicate().position(0).limit(n * frame),
-                    new long[] {n, spec.channels, spec.height, spec.width});
-            outputs[n] = OnnxTensor.createTensor(env, output.duplicate().position(0).limit(n * classes),
-                    new long[] {n, classes});
-            feeds[n] = Map.of(OnnxExporter.INPUT, inputs[n]);
-            pinned[n] = Map.of(OnnxExporter.OUTPUT, outputs[n]);
-        }
-        // The pinned output is filled in place; the result handle owns nothing of it.
-        try (OrtSession.Result ignored = session.run(feeds[n], pinned[n])) {
-            output.clear();
-            output.get(logits, 0, n * classes);
+        for (int done = 0; done < n; done += maxRun) {
+            int k = Math.min(maxRun, n - done);
+            input.clear();
+            input.put(batch, done * frame, k * frame);
+            if (inputs[k] == null) {
+                inputs[k] = OnnxTensor.createTensor(env, input.duplicate().position(0).limit(k * frame),
+                        new long[] {k, spec.channels, spec.height, spec.width});
+                outputs[k] = OnnxTensor.createTensor(env, output.duplicate().position(0).limit(k * classes),
+                        new long[] {k, classes});
+                feeds[k] = Map.of(OnnxExporter.INPUT, inputs[k]);
+                pinned[k] = Map.of(OnnxExporter.OUTPUT, outputs[k]);
+            }
+            // The pinned output is filled in place; the result handle owns nothing of it.
+            try (OrtSession.Result ignored = session.run(feeds[k], pinned[k])) {
+                output.clear();
+                output.get(logits, done * classes, k * classes);
+            }
         }
     }
 
     @Override
     public void close() throws OrtException {
         try {
-            for (int i = 0; i <= maxBatch; i++) {
+            for (int i = 0; i <= maxRun; i++) {
                 if (inputs[i] != null) {
                     inputs[i].close();
                     outputs[i].close();
