@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.condensenet.model.compiled.CompiledCondenseNet;
 import dev.condensenet.model.compiled.Compiler;
 import dev.condensenet.model.compiled.ConversionCheck;
-import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.net.CondenseNet;
 import dev.condensenet.model.net.CondenseNetConfig;
 import dev.condensenet.model.net.Condenser;

@@ -7,7 +7,7 @@ import ai.djl.nn.Block;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.condensenet.model.compiled.LayerPlan;
+import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.cli.DeviceOption;
 import dev.condensenet.cli.Flags;
 import dev.condensenet.cli.OutputPaths;

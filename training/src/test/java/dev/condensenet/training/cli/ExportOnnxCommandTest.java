@@ -19,6 +19,7 @@ class ExportOnnxCommandTest {
         Cli.Result r = Cli.run("export-onnx", "--model", MODEL, "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("wrote " + out), r.out());
+        assertTrue(r.out().strip().endsWith("layer plan gather-dense3"), r.out());
         long size = Files.size(out);
         assertTrue(size > 100_000, "the weights are in the file: " + size);
 
@@ -32,6 +33,22 @@ class ExportOnnxCommandTest {
         try (var files = Files.list(tmp)) {
             assertEquals(1, files.count(), "no temporary file left behind");
         }
+    }
+
+    @Test
+    void theLiteralTreeIsAPlanAndAnUnknownPlanIsOneErrorLine(@TempDir Path tmp) throws Exception {
+        Path literal = tmp.resolve("literal.onnx");
+        Cli.Result r = Cli.run("export-onnx", "--model", MODEL, "--out", literal.toString(), "--plan", "LITERAL");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().strip().endsWith("layer plan literal"), r.out());
+        Path shuffle = tmp.resolve("shuffle.onnx");
+        r = Cli.run("export-onnx", "--model", MODEL, "--out", shuffle.toString(), "--plan", "GATHER_SHUFFLE");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().strip().endsWith("layer plan gather-shuffle"), r.out());
+        Cli.run("export-onnx", "--model", MODEL, "--out", tmp.resolve("x.onnx").toString(), "--plan", "fast")
+                .assertOneLine(2, "error: --plan: unknown plan 'fast': use literal, gather-shuffle, gather-dense3, "
+                        + "dense1-grouped3 or dense1-dense3");
+        assertTrue(Files.notExists(tmp.resolve("x.onnx")));
     }
 
     @Test
