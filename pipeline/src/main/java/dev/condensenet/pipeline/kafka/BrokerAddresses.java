@@ -22,6 +22,14 @@ final class BrokerAddresses {
     /** How long one address may take to accept a connection. */
     static final int CONNECT_TIMEOUT_MS = 3000;
 
+    /**
+     * How long an unresolvable bootstrap host name is retried before it is reported. Container and cluster DNS
+     * (podman's aardvark-dns, Kubernetes' CoreDNS) can fail a lookup for a moment while it is busy or a pod is
+     * starting; a name that really does not exist costs this much more before its error line.
+     */
+    static final long RESOLVE_RETRY_MS = 3000;
+    private static final long RESOLVE_PAUSE_MS = 250;
+
     private BrokerAddresses() {
     }
 
@@ -32,13 +40,7 @@ final class BrokerAddresses {
     static void requireReachable(String bootstrapServers) {
         List<String> given = Arrays.stream(bootstrapServers.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .toList();
-        List<InetSocketAddress> addresses;
-        try {
-            addresses = ClientUtils.parseAndValidateAddresses(given, ClientDnsLookup.USE_ALL_DNS_IPS);
-        } catch (ConfigException e) {
-            throw new KafkaClients.KafkaSetupException("cannot reach a Kafka broker at " + bootstrapServers + " ("
-                    + e.getMessage() + "): check --bootstrap-servers (host:port[,host:port])");
-        }
+        List<InetSocketAddress> addresses = resolve(given, bootstrapServers);
         List<String> why = new ArrayList<>();
         for (InetSocketAddress a : addresses) {
             try (Socket s = new Socket()) {
@@ -55,5 +57,30 @@ final class BrokerAddresses {
         throw new KafkaClients.KafkaSetupException("cannot reach a Kafka broker at " + bootstrapServers + " ("
                 + String.join(", ", why.stream().distinct().toList()) + "): check --bootstrap-servers and that the "
                 + "broker is running");
+    }
+
+    /**
+     * The addresses of {@code given}, retrying for {@link #RESOLVE_RETRY_MS} while no host name resolves. A
+     * malformed entry (no port, bad port) fails at once: retrying cannot fix it.
+     */
+    private static List<InetSocketAddress> resolve(List<String> given, String bootstrapServers) {
+        long deadline = System.nanoTime() + RESOLVE_RETRY_MS * 1_000_000;
+        while (true) {
+            try {
+                return ClientUtils.parseAndValidateAddresses(given, ClientDnsLookup.USE_ALL_DNS_IPS);
+            } catch (ConfigException e) {
+                boolean unresolved = e.getMessage() != null && e.getMessage().startsWith("No resolvable");
+                if (!unresolved || System.nanoTime() > deadline) {
+                    throw new KafkaClients.KafkaSetupException("cannot reach a Kafka broker at " + bootstrapServers
+                            + " (" + e.getMessage() + "): check --bootstrap-servers (host:port[,host:port])");
+                }
+            }
+            try {
+                Thread.sleep(RESOLVE_PAUSE_MS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new KafkaClients.KafkaSetupException("interrupted while resolving " + bootstrapServers);
+            }
+        }
     }
 }
