@@ -37,7 +37,9 @@ public final class OutputPaths {
     }
 
     /**
-     * {@code file} can be written: it is a writable file, or does not exist and can be created.
+     * {@code file} can be written: it is a writable regular file, or does not exist and can be created
+     * (missing parent directories included). A device, pipe or socket is refused: the commands replace
+     * their output file whole, which would replace such a node with a plain file.
      *
      * @throws UserError naming the flag, the path and the problem
      */
@@ -45,6 +47,10 @@ public final class OutputPaths {
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             throw new UserError(flag + " " + file + " is a directory: give a file name");
+        }
+        if (Files.exists(abs) && !Files.isRegularFile(abs)) {
+            throw new UserError(flag + " " + file + " is not a regular file (a device, pipe or socket): give a "
+                    + "file name");
         }
         if (Files.exists(abs)) {
             if (!Files.isWritable(abs) || !canCreateIn(abs.getParent())) {

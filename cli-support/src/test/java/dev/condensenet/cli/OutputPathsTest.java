@@ -43,5 +43,7 @@ class OutputPathsTest {
                 refusal(() -> OutputPaths.requireWritableFile(tmp, "--plot")));
         assertEquals("--plot /proc/plot.png cannot be created: /proc is not writable",
                 refusal(() -> OutputPaths.requireWritableFile(Path.of("/proc/plot.png"), "--plot")));
+        assertEquals("--out /dev/null is not a regular file (a device, pipe or socket): give a file name",
+                refusal(() -> OutputPaths.requireWritableFile(Path.of("/dev/null"), "--out")));
     }
 }

@@ -2,6 +2,7 @@ package dev.condensenet.training.cli;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import com.google.gson.Gson;
 import dev.condensenet.cli.OutputPaths;
 import dev.condensenet.model.error.UserError;
 import dev.condensenet.model.fold.LayerPlan;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code export-onnx}: the model directory's condensed network as a standard ONNX file for other runtimes
- * ({@link OnnxExporter}). Written to a temporary file next to {@code --out} and moved into place, so a failed
- * export leaves no half-written model.
+ * ({@link OnnxExporter}). Written to a hidden temporary file next to {@code --out} (missing directories are
+ * created) and moved into place, so a failed or interrupted export leaves no half-written model. The class
+ * names are in the metadata as a JSON array ({@code classes}), since a name may contain a comma.
  */
 @Command(name = "export-onnx", mixinStandardHelpOptions = true,
         description = "Write a model directory's condensed network as an ONNX model (opset " + OnnxExporter.OPSET
@@ -68,11 +71,17 @@ final class ExportOnnxCommand implements Callable<Integer> {
                         + dir.imageSize() + "), pixels in [0, 1] normalised as (x - mean) / std per channel")
                 .optMetadata("mean", Arrays.toString(dir.mean()))
                 .optMetadata("std", Arrays.toString(dir.std()))
-                .optMetadata("classes", String.join(",", dir.classNames()));
-        Path abs = out.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+                .optMetadata("classes", new Gson().toJson(dir.classNames()));
+        Path abs = out.toAbsolutePath().normalize();
+        Files.createDirectories(abs.getParent());
+        // A hidden sibling, created with the umask's permissions (createTempFile would make it owner-only),
+        // and removed by the JVM's shutdown hook if a signal ends the export before the move.
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        tmp.toFile().deleteOnExit();
         try {
-            try (Model m = dir.loadReference(Device.cpu()); OutputStream os = Files.newOutputStream(tmp)) {
+            try (Model m = dir.loadReference(Device.cpu());
+                 OutputStream os = Files.newOutputStream(tmp, StandardOpenOption.CREATE,
+                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 exporter.write(m.getBlock(), os);
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -52,6 +52,24 @@ class ExportOnnxCommandTest {
     }
 
     @Test
+    void writesIntoNewDirectoriesReadableAsAnyNewFileAndRefusesDevices(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("a").resolve("b").resolve("m.onnx");
+        Cli.Result r = Cli.run("export-onnx", "--model", MODEL, "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path probe = Files.createFile(tmp.resolve("probe"));
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(out),
+                "the umask's permissions, not a temporary file's owner-only ones");
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+        String bytes = new String(Files.readAllBytes(out), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(bytes.contains("[\"T-shirt/top\",\"Trouser\","), "class names as a JSON array");
+
+        Cli.run("export-onnx", "--model", MODEL, "--out", "/dev/null", "--force").assertOneLine(2,
+                "error: --out /dev/null is not a regular file (a device, pipe or socket): give a file name");
+    }
+
+    @Test
     void aMissingModelDirectoryIsOneErrorLine(@TempDir Path tmp) {
         Cli.Result r = Cli.run("export-onnx", "--model", tmp.resolve("nope").toString(), "--out",
                 tmp.resolve("m.onnx").toString());
