@@ -170,6 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .optLoadModelHere(true)
                     .optDevice(device.get())
                     .optEngine(engine)
+                    .optParallelism(parallelism)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
                     .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
                     // exactly-once output is visible per checkpoint

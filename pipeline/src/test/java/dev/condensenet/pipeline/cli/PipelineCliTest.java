@@ -185,4 +185,15 @@ class PipelineCliTest {
         // The check before the job and both subtasks (parallelism 2) share one load of the model.
         assertEquals(1, s.get("modelLoads").asInt(), r.out());
     }
+
+    @Test
+    void demoRunsAsManySubtasksAsParallelismSays() throws Exception {
+        // The ONNX Runtime engine opens one session per subtask (no shared load), so the loads count subtasks.
+        Result r = cli("demo", "--model", model.toString(), "--images", images.toString(), "--json",
+                "--engine", "onnxruntime", "--parallelism", "3", "--limit", "12");
+        assertEquals(0, r.code(), r.out() + r.err());
+        JsonNode s = new ObjectMapper().readTree(r.out().strip());
+        assertEquals(12, s.get("predictions").asInt());
+        assertEquals(3, s.get("modelLoads").asInt(), "one per subtask of --parallelism 3: " + r.out());
+    }
 }
