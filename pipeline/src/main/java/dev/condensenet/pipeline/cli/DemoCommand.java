@@ -1,6 +1,7 @@
 package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.cli.DeviceOption;
+import dev.condensenet.cli.ThreadsOption;
 import dev.condensenet.cli.ExitCodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,6 +100,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device = new DeviceOption();
 
+    /** As the job's: libtorch's pool is shared by the subtasks of this JVM; ONNX Runtime has one per subtask. */
+    @Mixin
+    ThreadsOption threads = new ThreadsOption(1);
+
     @Option(names = "--parallelism", description = "Input partitions and subtasks (default: ${DEFAULT-VALUE})")
     int parallelism = 2;
 
@@ -169,6 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .optModelSwap(new ModelSwapSettings(Math.max(1, Math.round(modelPollIntervalS * 1000)), 0, false))
                     .optLoadModelHere(true)
                     .optDevice(device.get())
+                    .optInferenceThreads(threads.get())
                     .optEngine(engine)
                     .optParallelism(parallelism)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))

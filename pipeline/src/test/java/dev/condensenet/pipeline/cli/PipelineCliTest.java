@@ -190,7 +190,7 @@ class PipelineCliTest {
     void demoRunsAsManySubtasksAsParallelismSays() throws Exception {
         // The ONNX Runtime engine opens one session per subtask (no shared load), so the loads count subtasks.
         Result r = cli("demo", "--model", model.toString(), "--images", images.toString(), "--json",
-                "--engine", "onnxruntime", "--parallelism", "3", "--limit", "12");
+                "--engine", "onnxruntime", "--parallelism", "3", "--threads", "2", "--limit", "12");
         assertEquals(0, r.code(), r.out() + r.err());
         JsonNode s = new ObjectMapper().readTree(r.out().strip());
         assertEquals(12, s.get("predictions").asInt());
