@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
-import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.engine.CpuManagerExtension;
 import dev.condensenet.model.fold.LayerPlan;
 import dev.condensenet.model.net.CondenseNet;
 import dev.condensenet.model.net.CondenseNetConfig;
@@ -22,35 +20,24 @@ import dev.condensenet.model.net.Condenser;
 import dev.condensenet.model.net.Converter;
 import dev.condensenet.model.net.Presets;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The compiled network computes the converted network's function in every plan. */
 class CompiledCondenseNetTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        TorchRuntime.init();
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+    @RegisterExtension
+    final CpuManagerExtension cpu = new CpuManagerExtension();
 
     /** A converted tree whose batch norms have random statistics (identity BNs would hide fold bugs). */
     private SequentialBlock condensed(CondenseNetConfig config, long seed, boolean negativeScales) {
         SequentialBlock net = CondenseNet.builder().setConfig(config).build();
-        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        net.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 1));
         new Condenser(net).condenseFully();
         // Before conversion: the converter gathers each layer's BN from one BN over R channels, so a
         // channel gathered twice carries the same statistics twice, as in every real model.
         randomizeNorms(net, new Random(seed), negativeScales);
-        return Converter.convert(net, config, manager);
+        return Converter.convert(net, config, cpu.manager());
     }
 
     private void randomizeNorms(Block b, Random rnd, boolean negativeScales) {
@@ -66,7 +53,7 @@ class CompiledCondenseNetTest {
                         default -> (float) rnd.nextGaussian() * 0.5f;
                     };
                 }
-                a.set(new ai.djl.ndarray.index.NDIndex(":"), manager.create(v, a.getShape()));
+                a.set(new ai.djl.ndarray.index.NDIndex(":"), cpu.manager().create(v, a.getShape()));
             }
         }
         b.getChildren().values().forEach(c -> randomizeNorms(c, rnd, negativeScales));
@@ -83,22 +70,22 @@ class CompiledCondenseNetTest {
 
     private void assertSameFunction(CondenseNetConfig config, int batch, boolean negativeScales) {
         SequentialBlock tree = condensed(config, 7, negativeScales);
-        ParameterStore ps = new ParameterStore(manager, false);
-        NDArray x = manager.randomNormal(CondenseNet.inputShape(config, batch));
+        ParameterStore ps = new ParameterStore(cpu.manager(), false);
+        NDArray x = cpu.manager().randomNormal(CondenseNet.inputShape(config, batch));
         float[] want = tree.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
         float scale = 1f;
         for (float v : want) {
             scale = Math.max(scale, Math.abs(v));
         }
         for (LayerPlan plan : LayerPlan.values()) {
-            try (CompiledCondenseNet net = Compiler.forConfig(config).optPlan(plan).compile(tree, manager)) {
+            try (CompiledCondenseNet net = Compiler.forConfig(config).optPlan(plan).compile(tree, cpu.manager())) {
                 float[] got = net.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
                 float diff = maxAbsDiff(want, got);
                 assertTrue(diff <= 1e-5f * scale, plan + ": max |diff| " + diff + " (logit scale " + scale + ")");
                 assertTrue(net.plans().stream().allMatch(p -> p == plan));
             }
         }
-        try (CompiledCondenseNet net = Compiler.forConfig(config).optAutoPlan(4).compile(tree, manager)) {
+        try (CompiledCondenseNet net = Compiler.forConfig(config).optAutoPlan(4).compile(tree, cpu.manager())) {
             float[] got = net.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
             assertTrue(maxAbsDiff(want, got) <= 1e-5f * scale, "auto plan " + net.plans());
             assertEquals(config.layers(), net.plans().size());
@@ -125,10 +112,10 @@ class CompiledCondenseNetTest {
     void trainingThroughTheCompiledNetworkIsRefused() {
         CondenseNetConfig config = Presets.get("fmnist-26");
         try (CompiledCondenseNet net = Compiler.forConfig(config).optPlan(LayerPlan.GATHER_SHUFFLE)
-                .compile(condensed(config, 1, false), manager)) {
-            NDArray x = manager.randomNormal(new Shape(1, 1, 28, 28));
+                .compile(condensed(config, 1, false), cpu.manager())) {
+            NDArray x = cpu.manager().randomNormal(new Shape(1, 1, 28, 28));
             assertThrows(UnsupportedOperationException.class,
-                    () -> net.forward(new ParameterStore(manager, false), new NDList(x), true));
+                    () -> net.forward(new ParameterStore(cpu.manager(), false), new NDList(x), true));
         }
     }
 }

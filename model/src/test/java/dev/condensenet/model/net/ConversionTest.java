@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,7 +15,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.condensenet.model.compiled.ConversionCheck;
-import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.engine.CpuManagerExtension;
 import dev.condensenet.model.error.UserError;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,25 +23,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** docs/design.md §11, checks 1, 5, 15–17: structure of both forms, equivalence, gather/shuffle, reload. */
 class ConversionTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        TorchRuntime.init();
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+    @RegisterExtension
+    final CpuManagerExtension cpu = new CpuManagerExtension();
 
     private static long trainable(Block block) {
         long n = 0;
@@ -58,7 +45,7 @@ class ConversionTest {
 
     private SequentialBlock trained(CondenseNetConfig config) {
         SequentialBlock net = CondenseNet.builder().setConfig(config).build();
-        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        net.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 1));
         new Condenser(net).condenseFully();
         return net;
     }
@@ -72,7 +59,7 @@ class ConversionTest {
         Shape out = CondenseNet.features(net).getOutputShapes(new Shape[] {CondenseNet.inputShape(config, 2)})[0];
         assertEquals(new Shape(2, 800), out);
 
-        SequentialBlock condensed = Converter.convert(net, config, manager);
+        SequentialBlock condensed = Converter.convert(net, config, cpu.manager());
         assertEquals(516_202, trainable(condensed));
         List<CondensedConv> convs = new ArrayList<>();
         collect(condensed, convs);
@@ -93,7 +80,7 @@ class ConversionTest {
             SequentialBlock net = trained(config);
             ModelCounts counts = ModelCounts.of(config);
             assertEquals(counts.trainParams(), trainable(net), preset);
-            assertEquals(counts.convertedParams(), trainable(Converter.convert(net, config, manager)), preset);
+            assertEquals(counts.convertedParams(), trainable(Converter.convert(net, config, cpu.manager())), preset);
         }
     }
 
@@ -121,10 +108,10 @@ class ConversionTest {
     void convertingBeforeCondensingEndsIsRefused() {
         CondenseNetConfig config = Presets.get("fmnist-26");
         SequentialBlock net = CondenseNet.builder().setConfig(config).build();
-        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        net.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 1));
         new Condenser(net).update(0.2);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> Converter.convert(net, config, manager));
+                () -> Converter.convert(net, config, cpu.manager()));
         assertTrue(e.getMessage().contains("stage 1 of 3"), e.getMessage());
     }
 
@@ -133,7 +120,7 @@ class ConversionTest {
         // An earlier version's checkpoint after a jump from stage 0 to 3: stage 3, one stage's columns removed.
         CondenseNetConfig config = Presets.get("fmnist-26");
         SequentialBlock old = CondenseNet.builder().setConfig(config).build();
-        old.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        old.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 1));
         for (LearnedGroupConv l : new Condenser(old).layers()) {
             l.condenseTo(1);
             Arrays2.assign(l.getParameters().get("stage").getArray(), new float[] {3});
@@ -141,28 +128,28 @@ class ConversionTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         old.saveParameters(new DataOutputStream(bytes));
         SequentialBlock net = CondenseNet.builder().setConfig(config).build();
-        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
-        net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        net.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+        net.loadParameters(cpu.manager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         Condenser condenser = new Condenser(net);
         assertTrue(condenser.isFullyCondensed());
         assertEquals(condenser.layers().size(), condenser.layersBehindTheirStage().size());
 
-        UserError e = assertThrows(UserError.class, () -> Converter.convert(net, config, manager));
+        UserError e = assertThrows(UserError.class, () -> Converter.convert(net, config, cpu.manager()));
         assertEquals("cannot convert learned group conv 1 of 12 (16->32 channels): group 0 keeps 12 input channels "
                 + "at condensing stage 3, expected 4; its mask skipped condensing stages, so the converted model "
                 + "would not be the trained one", e.getMessage());
 
         assertEquals(12, condenser.pruneSkippedStages());
         assertEquals(0.75, condenser.sparsity(), 1e-12);
-        SequentialBlock condensed = Converter.convert(net, config, manager);
+        SequentialBlock condensed = Converter.convert(net, config, cpu.manager());
         assertEquals(ModelCounts.of(config).convertedParams(), trainable(condensed));
     }
 
     @Test
     void gatherMatchesSliceBySlice() {
-        NDArray x = manager.randomNormal(new Shape(2, 6, 3, 3));
+        NDArray x = cpu.manager().randomNormal(new Shape(2, 6, 3, 3));
         int[] index = {5, 0, 0, 3, 2};
-        NDArray got = ChannelOps.gather(x, manager.create(new long[] {5, 0, 0, 3, 2}));
+        NDArray got = ChannelOps.gather(x, cpu.manager().create(new long[] {5, 0, 0, 3, 2}));
         assertEquals(new Shape(2, 5, 3, 3), got.getShape());
         for (int q = 0; q < index.length; q++) {
             NDArray expected = x.get(new NDIndex(":, " + index[q] + ", :, :"));
@@ -182,7 +169,7 @@ class ConversionTest {
                     data[n * o + c] = n * 1000 + c;
                 }
             }
-            NDArray x = manager.create(data, new Shape(2, o, 1, 1));
+            NDArray x = cpu.manager().create(data, new Shape(2, o, 1, 1));
             float[] y = ChannelOps.shuffle(x, g).toFloatArray();
             for (int n = 0; n < 2; n++) {
                 for (int c = 0; c < o; c++) {
@@ -197,17 +184,17 @@ class ConversionTest {
     void reloadedFormsReproduceOutputsExactly() throws Exception {
         CondenseNetConfig config = Presets.get("fmnist-26");
         SequentialBlock net = trained(config);
-        SequentialBlock condensed = Converter.convert(net, config, manager);
-        NDArray x = manager.randomNormal(CondenseNet.inputShape(config, 3));
-        ParameterStore ps = new ParameterStore(manager, false);
+        SequentialBlock condensed = Converter.convert(net, config, cpu.manager());
+        NDArray x = cpu.manager().randomNormal(CondenseNet.inputShape(config, 3));
+        ParameterStore ps = new ParameterStore(cpu.manager(), false);
 
         for (CondenseNet.Form form : CondenseNet.Form.values()) {
             SequentialBlock original = form == CondenseNet.Form.TRAINING ? net : condensed;
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             original.saveParameters(new DataOutputStream(bytes));
             SequentialBlock fresh = CondenseNet.builder().setConfig(config).optForm(form).build();
-            fresh.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 1));
-            fresh.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            fresh.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 1));
+            fresh.loadParameters(cpu.manager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             float[] a = original.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
             float[] b = fresh.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
             assertArrayEquals(a, b, form.name());

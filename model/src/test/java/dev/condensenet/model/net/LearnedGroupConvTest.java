@@ -6,41 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
-import dev.condensenet.model.engine.TorchRuntime;
+import dev.condensenet.model.engine.CpuManagerExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** docs/design.md §11, checks 12–14, and the persistence of mask, stage and count. */
 class LearnedGroupConvTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void setUp() {
-        TorchRuntime.init();
-        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+    @RegisterExtension
+    final CpuManagerExtension cpu = new CpuManagerExtension();
 
     private LearnedGroupConv layer(int in, int out) {
         LearnedGroupConv lgc = LearnedGroupConv.builder().setInChannels(in).setOutChannels(out).optGroups(4).build();
         lgc.setInitializer(new CondenseNetInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
-        lgc.initialize(manager, DataType.FLOAT32, new Shape(2, in, 5, 5));
+        lgc.initialize(cpu.manager(), DataType.FLOAT32, new Shape(2, in, 5, 5));
         return lgc;
     }
 
@@ -64,7 +52,7 @@ class LearnedGroupConvTest {
     @Test
     void condensingRemovesAQuarterPerStageAndStopsAtHalfway() {
         SequentialBlock net = CondenseNet.builder().setConfig(Presets.get("fmnist-26")).build();
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+        net.initialize(cpu.manager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
         Condenser condenser = new Condenser(net);
         LearnedGroupConv first = condenser.layers().get(0);
         assertEquals(16, first.inChannels());
@@ -75,12 +63,12 @@ class LearnedGroupConvTest {
             assertEquals(s, first.stage());
             assertEquals(4 * s, first.count());
             assertArrayEquals(expectedAlive[s], first.aliveColumnsPerGroup());
-            assertEquals(s == 3 ? null : Boolean.TRUE, first.lassoLoss(manager) == null ? null : Boolean.TRUE);
+            assertEquals(s == 3 ? null : Boolean.TRUE, first.lassoLoss(cpu.manager()) == null ? null : Boolean.TRUE);
         }
         float[] before = first.mask().getArray().toFloatArray();
         assertEquals(-1, condenser.update(0.9));
         assertArrayEquals(before, first.mask().getArray().toFloatArray());
-        assertNull(condenser.lassoLoss(manager));
+        assertNull(condenser.lassoLoss(cpu.manager()));
         assertTrue(condenser.isFullyCondensed());
         assertEquals(0.75, condenser.sparsity(), 1e-12);
     }
@@ -93,7 +81,7 @@ class LearnedGroupConvTest {
         for (int[] jump : jumps) {
             LearnedGroupConv jumped = layer(32, 64);
             LearnedGroupConv stepped = layer(32, 64);
-            float[] w = manager.randomNormal(new Shape(64, 32, 1, 1)).toFloatArray();
+            float[] w = cpu.manager().randomNormal(new Shape(64, 32, 1, 1)).toFloatArray();
             Arrays2.assign(jumped.weight().getArray(), w);
             Arrays2.assign(stepped.weight().getArray(), w);
             if (jump[0] > 0) {
@@ -116,7 +104,7 @@ class LearnedGroupConvTest {
     @Test
     void aScheduleThatJumpsToTheLastStageReachesItsFullSparsity() {
         SequentialBlock net = CondenseNet.builder().setConfig(Presets.get("fmnist-26")).build();
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+        net.initialize(cpu.manager(), DataType.FLOAT32, new Shape(1, 1, 28, 28));
         Condenser condenser = new Condenser(net);
         assertEquals(3, condenser.update(0.5)); // e.g. 2 iterations in all: stage 0, then 3
         assertEquals(0.75, condenser.sparsity(), 1e-12);
@@ -133,7 +121,7 @@ class LearnedGroupConvTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         old.saveParameters(new DataOutputStream(bytes));
         LearnedGroupConv loaded = layer(16, 32);
-        loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        loaded.loadParameters(cpu.manager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertEquals(3, loaded.stage());
         assertEquals(4, loaded.expectedAliveColumns());
         assertArrayEquals(new int[] {12, 12, 12, 12}, loaded.aliveColumnsPerGroup());
@@ -156,7 +144,7 @@ class LearnedGroupConvTest {
         float[] previous = lgc.mask().getArray().toFloatArray();
         for (int s = 1; s <= 3; s++) {
             // New random weights each stage: a revived column would show up as a 0 → 1 flip.
-            Arrays2.assign(lgc.weight().getArray(), manager.randomNormal(new Shape(64, 32, 1, 1)).toFloatArray());
+            Arrays2.assign(lgc.weight().getArray(), cpu.manager().randomNormal(new Shape(64, 32, 1, 1)).toFloatArray());
             assertTrue(lgc.condenseTo(s));
             float[] m = lgc.mask().getArray().toFloatArray();
             for (int o = 0; o < 64; o++) {
@@ -212,7 +200,7 @@ class LearnedGroupConvTest {
                 expected += Math.sqrt(Math.max(sq, 1e-6));
             }
         }
-        NDArray lasso = lgc.lassoLoss(manager);
+        NDArray lasso = lgc.lassoLoss(cpu.manager());
         assertEquals(expected, lasso.getFloat(), expected * 1e-6);
         lgc.condenseTo(1);
         // Pruned blocks contribute exactly sqrt(1e-6) = 1e-3 each: 4 groups × 4 columns.
@@ -228,25 +216,25 @@ class LearnedGroupConvTest {
                 afterPrune += Math.sqrt(Math.max(sq, 1e-6));
             }
         }
-        assertEquals(afterPrune, lgc.lassoLoss(manager).getFloat(), afterPrune * 1e-6);
+        assertEquals(afterPrune, lgc.lassoLoss(cpu.manager()).getFloat(), afterPrune * 1e-6);
     }
 
     @Test
     void trainingForwardsLeaveNothingInTheModelsManager() {
         CondenseNetConfig config = Presets.get("fmnist-26");
         SequentialBlock net = CondenseNet.builder().setConfig(config).build();
-        net.initialize(manager, DataType.FLOAT32, CondenseNet.inputShape(config, 2));
+        net.initialize(cpu.manager(), DataType.FLOAT32, CondenseNet.inputShape(config, 2));
         new Condenser(net).update(0.1);
-        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
-        int before = manager.getManagedArrays().size();
+        ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(cpu.manager(), false);
+        int before = cpu.manager().getManagedArrays().size();
         for (int i = 0; i < 3; i++) {
-            try (NDManager batch = manager.newSubManager()) {
+            try (NDManager batch = cpu.manager().newSubManager()) {
                 NDArray x = batch.randomNormal(CondenseNet.inputShape(config, 2));
                 net.forward(ps, new ai.djl.ndarray.NDList(x), true);
                 new Condenser(net).lassoLoss(batch);
             }
         }
-        assertEquals(before, manager.getManagedArrays().size(), "arrays leaked into the long-lived manager");
+        assertEquals(before, cpu.manager().getManagedArrays().size(), "arrays leaked into the long-lived cpu.manager()");
     }
 
     @Test
@@ -259,7 +247,7 @@ class LearnedGroupConvTest {
 
         LearnedGroupConv copy = layer(16, 32);
         assertEquals(0, copy.stage());
-        copy.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        copy.loadParameters(cpu.manager(), new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertEquals(2, copy.stage());
         assertEquals(8, copy.count());
         assertArrayEquals(lgc.mask().getArray().toFloatArray(), copy.mask().getArray().toFloatArray());
