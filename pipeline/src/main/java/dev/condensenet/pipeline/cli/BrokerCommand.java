@@ -2,7 +2,6 @@ package dev.condensenet.pipeline.cli;
 
 import dev.condensenet.cli.Flags;
 import dev.condensenet.cli.OutputPaths;
-import dev.condensenet.pipeline.frames.DecoderSettings;
 import dev.condensenet.pipeline.kafka.EmbeddedKafka;
 import dev.condensenet.pipeline.kafka.KafkaClients;
 import dev.condensenet.pipeline.wire.Topics;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,9 +40,8 @@ public final class BrokerCommand implements Callable<Integer> {
             + "the job's default parallelism (default: ${DEFAULT-VALUE})")
     int partitions = 2;
 
-    @Option(names = "--max-frame-bytes", description = {"Largest frame the input topic (the first of --topics) must",
-        "take, as the job's --max-frame-bytes: its max.message.bytes is this plus 64 KiB (default: ${DEFAULT-VALUE})"})
-    int maxFrameBytes = DecoderSettings.DEFAULT_MAX_BYTES;
+    @Mixin
+    MaxFrameBytesOption frameBytes;
 
     @Option(names = "--stop-after-s", description = "Stop after this many seconds (0: until Ctrl-C) (default: ${DEFAULT-VALUE})")
     long stopAfterS = 0;
@@ -52,7 +51,7 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Flags.require(maxFrameBytes >= 1, spec, "--max-frame-bytes", "must be at least 1");
+        frameBytes.get();
         Flags.require(partitions >= 1, spec, "--partitions", "must be at least 1");
         Flags.require(!topics.isEmpty() && topics.stream().noneMatch(String::isBlank), spec, "--topics",
                 "give one or more topic names");
@@ -76,12 +75,12 @@ public final class BrokerCommand implements Callable<Integer> {
             wanted.put(topics.get(i), i == 0 ? partitions : 1);
         }
         try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
-            KafkaClients.ensureTopicsForFrames(admin, wanted, (short) 1, topics.get(0), maxFrameBytes);
+            KafkaClients.ensureTopicsForFrames(admin, wanted, (short) 1, topics.get(0), frameBytes.get());
         }
         System.out.println(kafka.bootstrapServers());
         System.out.flush();
         System.err.println("Kafka broker at " + kafka.bootstrapServers() + ", topics " + wanted
-                + " (" + topics.get(0) + " takes records up to " + Topics.frameRecordLimit(maxFrameBytes) + " bytes)"
+                + " (" + topics.get(0) + " takes records up to " + Topics.frameRecordLimit(frameBytes.get()) + " bytes)"
                 + (dataDir == null ? "" : ", data in " + dataDir) + ". Ctrl-C to stop.");
         if (stopAfterS > 0) {
             stopped.await(stopAfterS, TimeUnit.SECONDS);

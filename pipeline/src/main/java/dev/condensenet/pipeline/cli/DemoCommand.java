@@ -77,8 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
             + "(default: testdata/fashion-mnist-sample)")
     Path images;
 
-    @Option(names = "--fps", description = "Frames per second; 0 sends as fast as possible (default: ${DEFAULT-VALUE})")
-    double fps = 0;
+    @Mixin
+    FpsOption rate;
 
     @Option(names = "--limit", description = "Send at most this many images; 0: all (default: ${DEFAULT-VALUE})")
     int limit = 0;
@@ -120,17 +120,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout")
     boolean json;
 
-    @Option(names = "--max-frame-bytes", description = {"The job's limit on a frame; the frames topic and the",
-        "producer allow it plus 64 KiB (default: ${DEFAULT-VALUE})"})
-    int maxFrameBytes = DecoderSettings.DEFAULT_MAX_BYTES;
+    @Mixin
+    MaxFrameBytesOption frameBytes;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Flags.require(maxFrameBytes >= 1, spec, "--max-frame-bytes", "must be at least 1");
-        Flags.require(fps >= 0 && Double.isFinite(fps), spec, "--fps", "must be >= 0 (0 = as fast as possible)");
+        frameBytes.get();
+        rate.get();
         Flags.require(limit >= 0, spec, "--limit", "must be >= 0 (0 = all images)");
         Flags.require(maxBatch >= 1, spec, "--max-batch", "must be at least 1");
         Flags.require(maxDelayMs >= 1, spec, "--max-delay-ms", "must be at least 1");
@@ -162,7 +161,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             try (Admin admin = KafkaClients.admin(kafka.bootstrapServers(), new Properties())) {
                 KafkaClients.ensureTopicsForFrames(admin, Map.of(Topics.FRAMES, parallelism, Topics.PREDICTIONS, 1,
-                        Topics.DEAD_LETTERS, 1), (short) 1, Topics.FRAMES, maxFrameBytes);
+                        Topics.DEAD_LETTERS, 1), (short) 1, Topics.FRAMES, frameBytes.get());
             }
             // The model loads once, here: the job's subtasks share this load (LoadedModels), so a damaged
             // parameter file is one line before Flink starts and the demo never loads the model twice.
@@ -178,7 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .optEngine(engine)
                     .optParallelism(parallelism)
                     .optBatching(new BatchingSettings(maxBatch, maxDelayMs, batching))
-                    .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, maxFrameBytes))
+                    .optFrameLimits(new FrameLimits(DecoderSettings.DEFAULT_MAX_PIXELS, frameBytes.get()))
                     // exactly-once output is visible per checkpoint
                     .optCheckpoints(CheckpointSettings.DEFAULT.withIntervalMs(1000))
                     .optFlinkConfiguration(prometheusPort == null
@@ -198,7 +197,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 if (!s.notSent.isEmpty()) { // every frame that did not reach the topic, with its reason
                     s.notSent.forEach(f -> System.err.println("error: " + SendResults.describe(f, Topics.FRAMES,
-                            OptionalLong.of(Topics.frameRecordLimit(maxFrameBytes)), Topics.frameRecordLimit(maxFrameBytes))));
+                            OptionalLong.of(Topics.frameRecordLimit(frameBytes.get())), Topics.frameRecordLimit(frameBytes.get()))));
                     return s.sendFailuresAreSetupErrors ? ExitCodes.USAGE : ExitCodes.FAILED;
                 }
                 return s.accountedFor() && s.duplicates == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -224,7 +223,7 @@ public final class DemoCommand implements Callable<Integer> {
         long lastOut = 0;
         double inverseBatchSum = 0;
         SendResults sends = new SendResults();
-        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), Topics.FRAMES, maxFrameBytes);
+        try (FrameProducer producer = new FrameProducer(bootstrap, new Properties(), Topics.FRAMES, frameBytes.get());
              KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             consumer.subscribe(List.of(Topics.PREDICTIONS, Topics.DEAD_LETTERS));
             long deadline = System.nanoTime() + timeoutS * 1_000_000_000L;
@@ -240,7 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
                     if (sent == 1 && t0 == 0) {
                         t0 = System.nanoTime();
                     }
-                    int burst = sent == 0 ? 1 : fps > 0 ? due(t0, sent) : frames.size() - sent;
+                    int burst = sent == 0 ? 1 : rate.get() > 0 ? due(t0, sent) : frames.size() - sent;
                     if (swapTo != null && swap.publishedVersion == 0 && sent >= frames.size() / 2) {
                         swap.publish(modelRoot, swapTo);
                         progress.show("published " + swapTo + " as version " + swap.publishedVersion + " of "
@@ -260,7 +259,7 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                     producer.flush();
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(fps > 0 ? 20 : 100))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(rate.get() > 0 ? 20 : 100))) {
                     long now = System.nanoTime();
                     String id = header(r, "frame-id");
                     boolean isPrediction = r.topic().equals(Topics.PREDICTIONS);
@@ -330,7 +329,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Frames due by now at --fps since {@code t0}, minus those already sent (after the first). */
     private int due(long t0, int sent) {
-        long should = 1 + (long) ((System.nanoTime() - t0) / 1e9 * fps);
+        long should = 1 + (long) ((System.nanoTime() - t0) / 1e9 * rate.get());
         return (int) Math.max(0, should - sent);
     }
 

@@ -1,7 +1,6 @@
 package dev.condensenet.pipeline.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import dev.condensenet.pipeline.produce.HeaderOnlyPng;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.CRC32;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** The demo's input: the sample images, with a few malformed frames mixed in. */
@@ -56,31 +54,10 @@ final class DemoFrames {
         byte[] noise = new byte[1024];
         new Random(7).nextBytes(noise);
         bad.add(new Frame(noise, null, true, null, "malformed: random bytes"));
-        bad.add(new Frame(pngBomb(60000, 60000), null, true, null, "malformed: 60000x60000 header"));
+        bad.add(new Frame(HeaderOnlyPng.of(60000, 60000), null, true, null, "malformed: 60000x60000 header"));
         RecordHeaders h = new RecordHeaders();
         h.add("capture-ts", "not-a-time".getBytes(StandardCharsets.UTF_8));
         bad.add(new Frame(sample, null, true, h, "malformed: capture-ts header"));
         return bad;
-    }
-
-    /** A tiny PNG whose header claims {@code w}×{@code h} pixels: the decoder must refuse it unread. */
-    static byte[] pngBomb(int w, int h) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

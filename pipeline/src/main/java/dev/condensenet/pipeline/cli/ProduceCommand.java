@@ -34,6 +34,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,8 +66,8 @@ public final class ProduceCommand implements Callable<Integer> {
         String mjpeg;
     }
 
-    @Option(names = "--fps", description = "Frames per second; 0 sends as fast as possible (default: ${DEFAULT-VALUE})")
-    double fps = 0;
+    @Mixin
+    FpsOption rate;
 
     @Option(names = "--stream-id", description = "Record key: the stream/camera id (default: ${DEFAULT-VALUE})")
     String streamId = "cam-1";
@@ -80,9 +81,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--kafka-properties", description = "Properties file with client settings (TLS, SASL, ...)")
     Path kafkaProperties;
 
-    @Option(names = "--max-frame-bytes", description = {"Largest frame to send, as the job's --max-frame-bytes: the",
-        "producer's max.request.size allows it plus 64 KiB; larger MJPEG frames are refused (default: ${DEFAULT-VALUE})"})
-    int maxFrameBytes = 8 * 1024 * 1024;
+    @Mixin
+    MaxFrameBytesOption frameBytes;
 
     private static final String IDX_HINT = "give an IDX image file such as t10k-images-idx3-ubyte.gz";
 
@@ -108,8 +108,8 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Flags.require(maxFrameBytes >= 1, spec, "--max-frame-bytes", "must be at least 1");
-        Flags.require(fps >= 0 && Double.isFinite(fps), spec, "--fps", "must be >= 0 (0 = as fast as possible)");
+        frameBytes.get();
+        rate.get();
         Flags.require(limit >= 0, spec, "--limit", "must be >= 0 (0 = no limit)");
         Flags.require(!(loop && "-".equals(source.mjpeg)), spec, "--loop", "cannot replay stdin (--mjpeg -)");
         Properties client = KafkaClients.load(kafkaProperties);
@@ -129,7 +129,7 @@ public final class ProduceCommand implements Callable<Integer> {
         SendResults results = new SendResults();
         int reported = 0;
         long maxRequestSize;
-        try (FrameProducer producer = new FrameProducer(bootstrapServers, client, topic, maxFrameBytes)) {
+        try (FrameProducer producer = new FrameProducer(bootstrapServers, client, topic, frameBytes.get())) {
             maxRequestSize = producer.maxRequestSize();
             FrameSource next = first;
             do {
@@ -176,10 +176,10 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private void pace(long t0, long sent) throws InterruptedException {
-        if (fps <= 0) {
+        if (rate.get() <= 0) {
             return;
         }
-        long due = t0 + (long) (sent * 1e9 / fps);
+        long due = t0 + (long) (sent * 1e9 / rate.get());
         long wait = due - System.nanoTime();
         if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -238,7 +238,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         boolean stdin = source.mjpeg.equals("-");
         InputStream in = stdin ? System.in : Files.newInputStream(readable(Path.of(source.mjpeg), "--mjpeg"));
-        MjpegSplitter splitter = new MjpegSplitter(in, maxFrameBytes);
+        MjpegSplitter splitter = new MjpegSplitter(in, frameBytes.get());
         // read ahead one frame: a file that holds none (e.g. a PNG) is refused before anything is sent
         byte[] head;
         try {
